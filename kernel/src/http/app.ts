@@ -1,0 +1,142 @@
+// The kernel's HTTP shell: request id, body limit, CORS, workspace and principal,
+// then plugin routes; every error leaves as the JSON error envelope.
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { HTTPException } from 'hono/http-exception'
+import type { BacklexEnv, RequestContext } from '../context.js'
+import type { LoggerAdapter } from '../contracts/logger.js'
+import { type BacklexError, isBacklexError, KernelErrors } from '../errors.js'
+import type { KernelHandle } from '../kernel-handle.js'
+import {
+  anonymousPrincipal,
+  DEFAULT_WORKSPACE,
+  type PrincipalResolver,
+  type WorkspaceResolver,
+} from '../principal.js'
+import { type RouteRecord, toHonoHandler } from './route.js'
+
+export interface Mount {
+  plugin: string
+  fullPath: string
+  app: Hono<BacklexEnv>
+}
+
+export interface HttpAppOptions {
+  kernel: KernelHandle
+  logger: LoggerAdapter
+  routes: readonly RouteRecord[]
+  mounts: readonly Mount[]
+  principalResolvers: () => readonly PrincipalResolver[]
+  workspaceResolvers: () => readonly WorkspaceResolver[]
+  bodyLimit: number
+  cors?: { origin: string | string[]; credentials?: boolean }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** The JSON error envelope: `{ "errors": [{ "message", "extensions": { "code" } }] }`. */
+export function errorBody(error: BacklexError) {
+  return {
+    errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }],
+  }
+}
+
+function codeForStatus(status: number): BacklexError {
+  if (status === 413) return KernelErrors.PAYLOAD_TOO_LARGE(0)
+  if (status === 401) return KernelErrors.UNAUTHORIZED()
+  if (status === 403) return KernelErrors.FORBIDDEN()
+  return KernelErrors.INTERNAL()
+}
+
+export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
+  const { kernel, logger } = options
+  const app = new Hono<BacklexEnv>()
+
+  app.onError((error, c) => {
+    let known: BacklexError
+    if (isBacklexError(error)) known = error
+    else if (error instanceof HTTPException && error.status < 500)
+      known = codeForStatus(error.status)
+    else {
+      const requestId = c.get('backlex')?.requestId
+      logger.error('unhandled error', {
+        requestId,
+        error: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      })
+      known = KernelErrors.INTERNAL()
+    }
+    if (known.status >= 500 && isBacklexError(error)) {
+      logger.error(known.message, { code: known.code, requestId: c.get('backlex')?.requestId })
+    }
+    return c.json(errorBody(known), known.status as 400)
+  })
+
+  app.notFound((c) => {
+    const error = KernelErrors.ROUTE_NOT_FOUND(c.req.method, new URL(c.req.url).pathname)
+    return c.json(errorBody(error), 404)
+  })
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id')
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
+    let waitUntil: RequestContext['waitUntil'] = () => {}
+    try {
+      const executionCtx = c.executionCtx
+      waitUntil = (promise) => executionCtx.waitUntil(promise)
+    } catch {
+      // No execution context outside Workers: background promises simply run.
+    }
+    let workspace = DEFAULT_WORKSPACE
+    for (const resolve of options.workspaceResolvers()) {
+      const found = resolve(c.req.raw)
+      if (found) {
+        workspace = found
+        break
+      }
+    }
+    const context: RequestContext = {
+      requestId,
+      workspace,
+      principal: anonymousPrincipal,
+      kernel,
+      logger: logger.child({ requestId }),
+      waitUntil,
+    }
+    c.set('backlex', context)
+    for (const resolve of options.principalResolvers()) {
+      const principal = await resolve({ request: c.req.raw, workspace })
+      if (principal) {
+        context.principal = principal
+        break
+      }
+    }
+    await next()
+    c.header('x-request-id', requestId)
+  })
+
+  if (options.cors) {
+    app.use(
+      '*',
+      cors({ origin: options.cors.origin, credentials: options.cors.credentials ?? false }),
+    )
+  }
+
+  const limit = options.bodyLimit
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw KernelErrors.PAYLOAD_TOO_LARGE(limit)
+      },
+    }),
+  )
+
+  for (const route of options.routes) {
+    if (route.definition) app.on(route.method, route.fullPath, toHonoHandler(route.definition))
+  }
+  for (const mount of options.mounts) app.route(mount.fullPath, mount.app)
+  return app
+}

@@ -1,0 +1,60 @@
+// @backlex/kernel: the public API. Everything a plugin or preset needs is exported here.
+export type { BacklexConfig, RuntimeInfo } from './config.js'
+export { defineConfig } from './config.js'
+export type { BacklexEnv, RequestContext } from './context.js'
+export { getRequestContext } from './context.js'
+export * from './contracts/index.js'
+export { createConsoleLogger } from './defaults/console-logger.js'
+export { createMemoryKv } from './defaults/memory-kv.js'
+export { createMemoryPubSub } from './defaults/memory-pubsub.js'
+export { systemClock } from './defaults/system-clock.js'
+export { BacklexError, isBacklexError, type KernelErrorCode, KernelErrors } from './errors.js'
+export type { ActionHook, EventBus, EventMeta, FilterHook } from './events.js'
+export { defineExtensionPoint, type ExtensionPoint } from './extension-points.js'
+export { errorBody } from './http/app.js'
+export { buildOpenApiDocument, OpenApiContributions, type OpenApiDocument } from './http/openapi.js'
+export {
+  defineRoute,
+  type HttpMethod,
+  type RouteDefinition,
+  type RouteInput,
+} from './http/route.js'
+export { type Backlex, createBacklex, KERNEL_PLUGIN, type KernelState } from './kernel.js'
+export type { KernelHandle, PluginInfo, ResolvedConfig, RouteInfo } from './kernel-handle.js'
+export {
+  type MigrationResult,
+  type MigrationStatus,
+  migrationTableName,
+  pluginSlug,
+} from './migrations.js'
+export type {
+  BootContext,
+  Plugin,
+  PluginFactory,
+  PluginMigration,
+  PluginSpec,
+  RegisterContext,
+} from './plugin.js'
+export { definePlugin } from './plugin.js'
+export {
+  anonymousPrincipal,
+  DEFAULT_WORKSPACE,
+  type Principal,
+  type PrincipalResolver,
+  PrincipalResolvers,
+  type PrincipalType,
+  systemPrincipal,
+  type WorkspaceResolver,
+  WorkspaceResolvers,
+} from './principal.js'
+export { defineService, type ServiceOf, type ServiceToken } from './services.js'
+export {
+  defineTool,
+  type ToolAnnotation,
+  type ToolContext,
+  type ToolDefinition,
+  type ToolInfo,
+  type ToolRegistry,
+} from './tools.js'
+export { zodIssues } from './validation.js'
+export { KERNEL_VERSION } from './version.js'

@@ -1,0 +1,143 @@
+// PubSub over PostgreSQL LISTEN/NOTIFY: one listening connection per instance that
+// reconnects with backoff and re-subscribes; publishing goes through the pool.
+import type { LoggerAdapter, PubSubAdapter, PubSubHandler } from '@backlex/kernel'
+import pg from 'pg'
+import { clientConfig, type PostgresConnection } from './database.js'
+import { PostgresErrors } from './errors.js'
+
+export interface PostgresPubSubOptions extends PostgresConnection {
+  /** The NOTIFY channel all backlex messages travel on (default `backlex_pubsub`). */
+  channel?: string
+  logger?: LoggerAdapter
+  /** Longest wait between reconnect attempts, in ms (default 5000). */
+  maxBackoffMs?: number
+}
+
+export interface PostgresPubSub extends PubSubAdapter {
+  close(): Promise<void>
+  /** True while the listening connection is up. */
+  readonly connected: boolean
+}
+
+interface Envelope {
+  c: string
+  m: unknown
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/
+const MAX_PAYLOAD = 7999
+
+/**
+ * Creates a PubSub on LISTEN/NOTIFY.
+ * @example
+ * const bus = createPostgresPubSub({ connectionString: process.env.DATABASE_URL ?? '' })
+ * await bus.subscribe('orders', (m) => console.log(m))
+ * await bus.publish('orders', { id: 1 })
+ */
+export function createPostgresPubSub(options: PostgresPubSubOptions): PostgresPubSub {
+  const channel = options.channel ?? 'backlex_pubsub'
+  if (!CHANNEL.test(channel)) throw PostgresErrors.INVALID_CHANNEL(channel)
+  const maxBackoff = options.maxBackoffMs ?? 5000
+  const handlers = new Map<string, Set<PubSubHandler>>()
+  const pool = new pg.Pool({ ...clientConfig(options), max: 2 })
+  pool.on('error', () => {})
+  let client: pg.Client | undefined
+  let ready: Promise<void> | undefined
+  let closed = false
+  let attempt = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+
+  const deliver = (payload: string | undefined) => {
+    if (!payload) return
+    let envelope: Envelope
+    try {
+      envelope = JSON.parse(payload) as Envelope
+    } catch {
+      return
+    }
+    for (const handler of handlers.get(envelope.c) ?? []) {
+      try {
+        handler(envelope.m)
+      } catch (error) {
+        options.logger?.error('pubsub handler failed', {
+          channel: envelope.c,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      }
+    }
+  }
+
+  const connect = (): Promise<void> => {
+    const next = new pg.Client(clientConfig(options))
+    const lost = (error?: Error) => {
+      if (client !== next) return
+      client = undefined
+      ready = undefined
+      next.removeAllListeners()
+      next.on('error', () => {})
+      next.end().catch(() => {})
+      if (closed) return
+      const delay = Math.min(maxBackoff, 100 * 2 ** attempt++)
+      options.logger?.warn('pubsub connection lost; reconnecting', {
+        delayMs: delay,
+        error: error?.message,
+      })
+      timer = setTimeout(() => {
+        ready = connect().catch(() => {})
+      }, delay)
+    }
+    client = next
+    next.on('notification', (msg) => {
+      if (msg.channel === channel) deliver(msg.payload)
+    })
+    next.on('error', lost)
+    next.on('end', () => lost())
+    return next
+      .connect()
+      .then(() => next.query(`LISTEN ${channel}`))
+      .then(() => {
+        attempt = 0
+      })
+      .catch((error: Error) => {
+        lost(error)
+        throw error
+      })
+  }
+
+  const ensure = () => {
+    if (closed) return Promise.resolve()
+    ready ??= connect()
+    return ready
+  }
+
+  return {
+    get connected() {
+      return client !== undefined && attempt === 0
+    },
+    async publish(topic, message) {
+      const payload = JSON.stringify({ c: topic, m: message ?? null } satisfies Envelope)
+      const bytes = new TextEncoder().encode(payload).byteLength
+      if (bytes > MAX_PAYLOAD) throw PostgresErrors.PUBSUB_PAYLOAD_TOO_LARGE(bytes)
+      await pool.query('select pg_notify($1, $2)', [channel, payload])
+    },
+    async subscribe(topic, handler) {
+      await ensure()
+      const set = handlers.get(topic) ?? new Set<PubSubHandler>()
+      handlers.set(topic, set)
+      const entry: PubSubHandler = (m) => handler(m)
+      set.add(entry)
+      return async () => {
+        set.delete(entry)
+        if (set.size === 0) handlers.delete(topic)
+      }
+    },
+    async close() {
+      closed = true
+      clearTimeout(timer)
+      const current = client
+      client = undefined
+      handlers.clear()
+      await Promise.allSettled([current?.end(), pool.end()])
+    },
+  }
+}

@@ -1,0 +1,78 @@
+// Adapts node:sqlite and bun:sqlite to the statement interface Kysely's SqliteDialect expects.
+import type { SqliteDatabase, SqliteStatement } from 'kysely'
+
+type Param = null | number | bigint | string | Uint8Array
+
+/** SQLite has no booleans or dates: store 1/0 and ISO strings, as the rest of backlex reads them. */
+export function toSqliteParam(value: unknown): Param {
+  if (value === undefined || value === null) return null
+  if (typeof value === 'boolean') return value ? 1 : 0
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string')
+    return value
+  if (value instanceof Uint8Array) return value
+  return JSON.stringify(value)
+}
+
+const READER = /^\s*(select|with|pragma|values|explain)\b|\breturning\b/i
+
+interface NativeStatement {
+  all(...params: Param[]): unknown[]
+  run(...params: Param[]): { changes: number | bigint; lastInsertRowid: number | bigint }
+  iterate(...params: Param[]): IterableIterator<unknown>
+}
+
+function wrap(statement: NativeStatement, reader: boolean): SqliteStatement {
+  const bind = (params: ReadonlyArray<unknown>) => params.map(toSqliteParam)
+  return {
+    reader,
+    all: (params) => statement.all(...bind(params)),
+    run: (params) => statement.run(...bind(params)),
+    iterate: (params) => statement.iterate(...bind(params)),
+  }
+}
+
+export interface OpenOptions {
+  filename: string
+  busyTimeoutMs: number
+}
+
+/** Opens a database with node:sqlite (Node 22.13+). */
+export async function openNodeSqlite(options: OpenOptions): Promise<SqliteDatabase> {
+  const { DatabaseSync } = await import('node:sqlite')
+  const db = new DatabaseSync(options.filename, { timeout: options.busyTimeoutMs })
+  return {
+    close: () => db.close(),
+    prepare(sql) {
+      const statement = db.prepare(sql)
+      const columns = (statement as { columns?: () => unknown[] }).columns
+      const reader =
+        typeof columns === 'function' ? columns.call(statement).length > 0 : READER.test(sql)
+      return wrap(statement as unknown as NativeStatement, reader)
+    },
+  }
+}
+
+/** Opens a database with bun:sqlite (under Bun). */
+export async function openBunSqlite(options: OpenOptions): Promise<SqliteDatabase> {
+  const specifier = 'bun:sqlite'
+  const { Database } = (await import(/* @vite-ignore */ specifier)) as {
+    Database: new (
+      filename: string,
+      options?: { create?: boolean; strict?: boolean },
+    ) => {
+      close(): void
+      exec(sql: string): void
+      prepare(sql: string): NativeStatement & { columnNames: string[] }
+    }
+  }
+  const db = new Database(options.filename, { create: true, strict: true })
+  db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`)
+  return {
+    close: () => db.close(),
+    prepare(sql) {
+      const statement = db.prepare(sql)
+      return wrap(statement, statement.columnNames.length > 0 || READER.test(sql))
+    },
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  target: 'es2023',
+  platform: 'node',
+  external: ['bun:sqlite', 'node:sqlite'],
+  removeNodeProtocol: false,
+})
