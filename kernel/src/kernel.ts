@@ -486,7 +486,14 @@ export function createBacklex(config: BacklexConfig): Backlex {
   }
 
   const kernel: Backlex = {
-    ...handle,
+    version: handle.version,
+    config: handle.config,
+    get: handle.get,
+    tryGet: handle.tryGet,
+    contributions: handle.contributions,
+    events: handle.events,
+    plugins: handle.plugins,
+    routes: handle.routes,
     get tools() {
       return handle.tools
     },

@@ -2,7 +2,6 @@
 import type { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
-import type { BacklexEnv } from './context.js'
 import type { SqlDialect } from './contracts/database.js'
 import type { LoggerAdapter } from './contracts/logger.js'
 import type { ActionHook, FilterHook } from './events.js'
@@ -27,8 +26,12 @@ export interface RegisterContext {
   provide<T>(token: ServiceToken<T>, factory: (ctx: BootContext) => T): void
   /** Adds a route validated by its zod schemas (under `/api` unless `root`). */
   route(route: RouteDefinition): void
-  /** Mounts a Hono sub-app at `prefix` (under `/api` unless `root`) for routes zod cannot describe. */
-  routes(prefix: string, app: Hono<BacklexEnv>, options?: { root?: boolean }): void
+  /**
+   * Mounts a Hono sub-app at `prefix` (under `/api` unless `root`) for routes zod cannot describe.
+   * Type it `new Hono<BacklexEnv>()` to read the request context with `c.get('backlex')`.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono env is accepted; the kernel sets BacklexEnv's variables
+  routes(prefix: string, app: Hono<any, any, any>, options?: { root?: boolean }): void
   /** Registers a tool (MCP, agents, admin). */
   tool(tool: ToolDefinition): void
   on: {

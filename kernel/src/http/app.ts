@@ -19,7 +19,8 @@ import { type RouteRecord, toHonoHandler } from './route.js'
 export interface Mount {
   plugin: string
   fullPath: string
-  app: Hono<BacklexEnv>
+  // biome-ignore lint/suspicious/noExplicitAny: sub-apps may declare any env
+  app: Hono<any, any, any>
 }
 
 export interface HttpAppOptions {
