@@ -3,11 +3,26 @@ import type { ClockAdapter } from './contracts/clock.js'
 import type { LoggerAdapter, LogLevel } from './contracts/logger.js'
 import type { Plugin } from './plugin.js'
 
+/**
+ * What a runtime offers; presets declare them and plugins list the ones they `need`.
+ * `filesystem`: node:fs; `process`: env, signals, child processes; `tcp`: raw sockets (pg, SMTP);
+ * `fetch`, `web-crypto`, `streams`: the Web APIs; `wait-until`: background work after a response.
+ */
+export type RuntimeCapability =
+  | 'filesystem'
+  | 'process'
+  | 'tcp'
+  | 'fetch'
+  | 'web-crypto'
+  | 'streams'
+  | 'wait-until'
+  // biome-ignore lint/complexity/noBannedTypes: keeps autocompletion while allowing new names
+  | (string & {})
+
 export interface RuntimeInfo {
   /** The preset, e.g. `node`, `cloudflare`. */
   name: string
-  /** What the runtime offers, e.g. `filesystem`, `tcp`, `process`. Plugins `needs` them. */
-  capabilities: readonly string[]
+  capabilities: readonly RuntimeCapability[]
 }
 
 export interface BacklexConfig {

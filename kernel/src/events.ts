@@ -1,20 +1,29 @@
 // Events: `filter` hooks run inside an operation and may change or reject its payload;
 // `action` hooks run after commit, in the background, and never block or fail the caller.
 import type { LoggerAdapter } from './contracts/logger.js'
+import type { KernelHandle } from './kernel-handle.js'
 import type { Principal } from './principal.js'
 
+/** Who caused an event. A RequestContext or ToolContext can be passed as it is. */
 export interface EventMeta {
   workspace: string
   principal: Principal
   requestId?: string
+  /** Keeps the runtime alive for action hooks after the response (Workers); from the request. */
+  waitUntil?: (promise: Promise<unknown>) => void
+}
+
+/** What a hook receives besides the payload: the event's meta and the kernel, for services. */
+export interface HookContext extends EventMeta {
+  kernel: KernelHandle
 }
 
 /** Returns the changed payload (or nothing to keep it); throws a BacklexError to reject. */
 export type FilterHook<P = unknown> = (
   payload: P,
-  meta: EventMeta,
+  ctx: HookContext,
 ) => P | undefined | Promise<P | undefined>
-export type ActionHook<P = unknown> = (payload: P, meta: EventMeta) => void | Promise<void>
+export type ActionHook<P = unknown> = (payload: P, ctx: HookContext) => void | Promise<void>
 
 export interface EventBus {
   /** Runs the filter hooks of `event` in registration order; resolves to the final payload. */
@@ -51,22 +60,34 @@ export function addHook<K extends 'filters' | 'actions'>(
 export function createEventBus(
   registry: EventRegistry,
   logger: LoggerAdapter,
-  waitUntil: (promise: Promise<unknown>) => void = () => {},
+  kernel: () => KernelHandle,
 ): EventBus {
+  const context = (meta: EventMeta): HookContext => ({
+    workspace: meta.workspace,
+    principal: meta.principal,
+    ...(meta.requestId === undefined ? {} : { requestId: meta.requestId }),
+    kernel: kernel(),
+  })
   const pending = new Set<Promise<unknown>>()
   return {
     async filter<P>(event: string, payload: P, meta: EventMeta): Promise<P> {
       let current = payload
-      for (const { hook } of registry.filters.get(event) ?? []) {
-        const next = await (hook as unknown as FilterHook<P>)(current, meta)
+      const filters = registry.filters.get(event) ?? []
+      if (filters.length === 0) return current
+      const ctx = context(meta)
+      for (const { hook } of filters) {
+        const next = await (hook as unknown as FilterHook<P>)(current, ctx)
         if (next !== undefined) current = next
       }
       return current
     },
     emit(event, payload, meta) {
-      for (const { plugin, hook } of registry.actions.get(event) ?? []) {
+      const actions = registry.actions.get(event) ?? []
+      if (actions.length === 0) return
+      const ctx = context(meta)
+      for (const { plugin, hook } of actions) {
         const run = Promise.resolve()
-          .then(() => (hook as unknown as ActionHook<unknown>)(payload, meta))
+          .then(() => (hook as unknown as ActionHook<unknown>)(payload, ctx))
           .catch((error: unknown) =>
             logger.error('action hook failed', {
               event,
@@ -76,7 +97,7 @@ export function createEventBus(
           )
           .finally(() => pending.delete(run))
         pending.add(run)
-        waitUntil(run)
+        meta.waitUntil?.(run)
       }
     },
     async settled() {

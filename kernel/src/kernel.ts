@@ -108,7 +108,7 @@ export function createBacklex(config: BacklexConfig): Backlex {
     config.logger ??
     createConsoleLogger({ level: config.logLevel ?? (resolved.dev ? 'debug' : 'info') })
   const eventRegistry = createEventRegistry()
-  const events: EventBus = createEventBus(eventRegistry, logger)
+  const events: EventBus = createEventBus(eventRegistry, logger, () => handle)
   const instances = new Map<string, unknown>()
   const creating = new Set<string>()
   let registration: Registration | undefined
@@ -516,6 +516,8 @@ export function createBacklex(config: BacklexConfig): Backlex {
         } catch (error) {
           state = 'failed'
           await shutdownBooted()
+          // A later boot() (or request) may try again: Workers keep isolates alive across failures.
+          booting = undefined
           throw error
         }
       })()

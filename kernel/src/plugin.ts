@@ -2,6 +2,7 @@
 import type { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
+import type { RuntimeCapability } from './config.js'
 import type { SqlDialect } from './contracts/database.js'
 import type { LoggerAdapter } from './contracts/logger.js'
 import type { ActionHook, FilterHook } from './events.js'
@@ -67,8 +68,8 @@ export interface PluginSpec<O extends z.ZodType = z.ZodType> {
   requires?: readonly ServiceToken<unknown>[]
   optional?: readonly ServiceToken<unknown>[]
   provides?: readonly ServiceToken<unknown>[]
-  /** Runtime capabilities this plugin needs, e.g. `filesystem`. */
-  needs?: readonly string[]
+  /** Runtime capabilities this plugin needs, e.g. `filesystem`; refused at boot where missing. */
+  needs?: readonly RuntimeCapability[]
   /** Validates the options given to the plugin factory; failures stop the boot. */
   options?: O
   /** Static, so the CLI can read them without booting. Applied in key order. */

@@ -233,4 +233,23 @@ describe.each(dialects.filter((d) => d.available))('lifecycle on $dialect', (dia
     await ok.shutdown()
     expect((await ok.fetch(new Request('http://local/health'))).status).toBe(503)
   })
+
+  it('lets a failed boot be retried (Workers keep isolates alive)', async () => {
+    const h = await harness(dialect)
+    let attempts = 0
+    const flaky = definePlugin({
+      name: '@test/flaky',
+      version: '1.0.0',
+      boot() {
+        attempts++
+        if (attempts === 1) throw new Error('database not reachable yet')
+      },
+    })
+    const app = h.kernel([flaky()])
+    expect((await app.fetch(new Request('http://local/health'))).status).toBe(503)
+    expect(app.state).toBe('failed')
+    expect((await app.fetch(new Request('http://local/health'))).status).toBe(200)
+    expect(app.state).toBe('ready')
+    expect(attempts).toBe(2)
+  })
 })

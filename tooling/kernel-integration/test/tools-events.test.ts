@@ -173,9 +173,15 @@ describe.each(dialects.filter((d) => d.available))('tools and events on $dialect
       name: '@test/audit',
       version: '1.0.0',
       register(ctx) {
-        ctx.on.action('todos.created', async (todo) => {
+        ctx.on.action('todos.created', async (todo, hook) => {
           await gate
-          seen.push(todo)
+          // Hooks reach services through the kernel handle they receive.
+          const count = await hook.kernel
+            .get(Database)
+            .db.selectFrom('test_todos')
+            .selectAll()
+            .execute()
+          seen.push({ todo, rows: count.length, by: hook.principal.type })
         })
         ctx.on.action('todos.created', () => {
           throw new Error('audit sink down')
@@ -195,7 +201,9 @@ describe.each(dialects.filter((d) => d.available))('tools and events on $dialect
     expect(seen).toEqual([])
     release()
     await app.events.settled()
-    expect(seen).toEqual([{ id: 7, title: 'call mom', owner: null }])
+    expect(seen).toEqual([
+      { todo: { id: 7, title: 'call mom', owner: null }, rows: 1, by: 'anonymous' },
+    ])
     expect(lines).toContainEqual(
       expect.objectContaining({
         level: 'error',
