@@ -15,6 +15,13 @@ export const PostgresErrors = {
       `A PubSub message of ${bytes} bytes exceeds PostgreSQL's NOTIFY limit of 7999 bytes.`,
       { bytes },
     ),
+  PUBSUB_UNAVAILABLE: (waitedMs: number) =>
+    new BacklexError(
+      'PUBSUB_UNAVAILABLE',
+      503,
+      `Could not LISTEN on PostgreSQL within ${waitedMs} ms; is the database reachable?`,
+      { waitedMs },
+    ),
   INVALID_CHANNEL: (channel: string) =>
     new BacklexError(
       'POSTGRES_INVALID_CHANNEL',

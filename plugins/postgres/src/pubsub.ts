@@ -11,6 +11,8 @@ export interface PostgresPubSubOptions extends PostgresConnection {
   logger?: LoggerAdapter
   /** Longest wait between reconnect attempts, in ms (default 5000). */
   maxBackoffMs?: number
+  /** How long subscribe() waits for the listening connection before failing, in ms (default 30,000). */
+  maxWaitMs?: number
 }
 
 export interface PostgresPubSub extends PubSubAdapter {
@@ -38,10 +40,12 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PostgresPu
   const channel = options.channel ?? 'backlex_pubsub'
   if (!CHANNEL.test(channel)) throw PostgresErrors.INVALID_CHANNEL(channel)
   const maxBackoff = options.maxBackoffMs ?? 5000
+  const maxWait = options.maxWaitMs ?? 30_000
   const handlers = new Map<string, Set<PubSubHandler>>()
   const pool = new pg.Pool({ ...clientConfig(options), max: 2 })
   pool.on('error', () => {})
   let client: pg.Client | undefined
+  let listening = false
   let ready: Promise<void> | undefined
   let closed = false
   let attempt = 0
@@ -67,52 +71,64 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PostgresPu
     }
   }
 
-  const connect = (): Promise<void> => {
+  /** Drops a dead connection and schedules exactly one reconnect attempt. */
+  const lost = (which: pg.Client, error?: unknown) => {
+    if (client !== which) return
+    client = undefined
+    listening = false
+    which.removeAllListeners()
+    which.on('error', () => {})
+    which.end().catch(() => {})
+    if (closed) return
+    const delay = Math.min(maxBackoff, 100 * 2 ** attempt++)
+    options.logger?.warn('pubsub connection lost; reconnecting', {
+      delayMs: delay,
+      error: error instanceof Error ? error.message : undefined,
+    })
+    ready = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, delay)
+    })
+      .then(() => (closed ? undefined : connect()))
+      // A failed attempt has already scheduled the next one through lost().
+      .catch(() => {})
+  }
+
+  const connect = async (): Promise<void> => {
     const next = new pg.Client(clientConfig(options))
-    const lost = (error?: Error) => {
-      if (client !== next) return
-      client = undefined
-      ready = undefined
-      next.removeAllListeners()
-      next.on('error', () => {})
-      next.end().catch(() => {})
-      if (closed) return
-      const delay = Math.min(maxBackoff, 100 * 2 ** attempt++)
-      options.logger?.warn('pubsub connection lost; reconnecting', {
-        delayMs: delay,
-        error: error?.message,
-      })
-      timer = setTimeout(() => {
-        ready = connect().catch(() => {})
-      }, delay)
-    }
     client = next
     next.on('notification', (msg) => {
       if (msg.channel === channel) deliver(msg.payload)
     })
-    next.on('error', lost)
-    next.on('end', () => lost())
-    return next
-      .connect()
-      .then(() => next.query(`LISTEN ${channel}`))
-      .then(() => {
+    next.on('error', (error) => lost(next, error))
+    next.on('end', () => lost(next))
+    try {
+      await next.connect()
+      await next.query(`LISTEN ${channel}`)
+      if (client === next) {
+        listening = true
         attempt = 0
-      })
-      .catch((error: Error) => {
-        lost(error)
-        throw error
-      })
+      }
+    } catch (error) {
+      lost(next, error)
+      throw error
+    }
   }
 
-  const ensure = () => {
-    if (closed) return Promise.resolve()
-    ready ??= connect()
-    return ready
+  /** Waits until the listening connection is up (across reconnect attempts), at most `maxWaitMs`. */
+  const ensure = async () => {
+    const deadline = Date.now() + maxWait
+    while (!closed && !listening) {
+      if (Date.now() > deadline) throw PostgresErrors.PUBSUB_UNAVAILABLE(maxWait)
+      ready ??= connect().catch(() => {})
+      const current = ready
+      await current
+      if (ready === current && !listening) ready = undefined
+    }
   }
 
   return {
     get connected() {
-      return client !== undefined && attempt === 0
+      return listening
     },
     async publish(topic, message) {
       const payload = JSON.stringify({ c: topic, m: message ?? null } satisfies Envelope)
@@ -136,6 +152,7 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PostgresPu
       clearTimeout(timer)
       const current = client
       client = undefined
+      listening = false
       handlers.clear()
       await Promise.allSettled([current?.end(), pool.end()])
     },

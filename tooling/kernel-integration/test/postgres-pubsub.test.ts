@@ -18,14 +18,18 @@ function instance(channel: string) {
   return app
 }
 
-function nextMessage(app: ReturnType<typeof instance>, topic: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    void app.get(PubSub).subscribe(topic, resolve)
+/** Subscribes (resolving once LISTEN is live) and returns the promise of the next message. */
+async function nextMessage(app: ReturnType<typeof instance>, topic: string) {
+  let resolve: (message: unknown) => void = () => {}
+  const message = new Promise<unknown>((r) => {
+    resolve = r
   })
+  await app.get(PubSub).subscribe(topic, resolve)
+  return { message }
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await check()) return
     await new Promise((r) => setTimeout(r, 25))
   }
@@ -46,14 +50,16 @@ describe.skipIf(!postgresUrl)('postgres pubsub across two kernel instances', () 
     expect(received).toEqual([{ id: 1, title: 'hello' }])
   })
 
-  it('reconnects after the listening connection is killed and keeps delivering', async () => {
+  it('reconnects after the listening connection is killed and keeps delivering', {
+    timeout: 20_000,
+  }, async () => {
     const channel = uniqueChannel()
     const a = instance(channel)
     const b = instance(channel)
     await Promise.all([a.boot(), b.boot()])
-    const first = nextMessage(b, 't')
+    const first = await nextMessage(b, 't')
     await a.get(PubSub).publish('t', 1)
-    expect(await first).toBe(1)
+    expect(await first.message).toBe(1)
 
     const admin = new pg.Client({ connectionString: postgresUrl })
     await admin.connect()
@@ -73,6 +79,14 @@ describe.skipIf(!postgresUrl)('postgres pubsub across two kernel instances', () 
       return received.length > 0
     }, 'delivery after reconnect')
     expect(received[0]).toBe('after')
+
+    // Exactly one listening connection came back: a message arrives once, not twice.
+    const once: unknown[] = []
+    await b.get(PubSub).subscribe('once', (m) => once.push(m))
+    await a.get(PubSub).publish('once', 'x')
+    await a.get(PubSub).publish('t', 'marker')
+    await waitFor(async () => received.includes('marker'), 'the marker')
+    expect(once).toEqual(['x'])
   })
 
   it('refuses messages over the NOTIFY limit with a clear code', async () => {
