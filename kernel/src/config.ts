@@ -23,6 +23,8 @@ export interface RuntimeInfo {
   /** The preset, e.g. `node`, `cloudflare`. */
   name: string
   capabilities: readonly RuntimeCapability[]
+  /** How to read the client's address from a request and the runtime's env (the socket peer). */
+  clientAddress?: (request: Request, env: unknown) => string | null
 }
 
 export interface BacklexConfig {

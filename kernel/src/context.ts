@@ -9,6 +9,8 @@ export interface RequestContext {
   logger: LoggerAdapter
   workspace: string
   principal: Principal
+  /** The client's IP address as the runtime sees it (the socket peer; not X-Forwarded-For), or null. */
+  clientAddress: string | null
   kernel: KernelHandle
   /** Keeps the runtime alive for background work after the response (Workers' waitUntil). */
   waitUntil(promise: Promise<unknown>): void

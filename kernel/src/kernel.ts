@@ -405,6 +405,7 @@ export function createBacklex(config: BacklexConfig): Backlex {
       workspaceResolvers: () => contributionsOf(WorkspaceResolvers),
       bodyLimit: resolved.bodyLimit,
       ...(config.http?.cors ? { cors: config.http.cors } : {}),
+      ...(resolved.runtime.clientAddress ? { clientAddress: resolved.runtime.clientAddress } : {}),
     })
     return reg
   }

@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
+import type { RuntimeInfo } from '../config.js'
 import type { BacklexEnv, RequestContext } from '../context.js'
 import type { LoggerAdapter } from '../contracts/logger.js'
 import { type BacklexError, isBacklexError, KernelErrors } from '../errors.js'
@@ -32,6 +33,7 @@ export interface HttpAppOptions {
   workspaceResolvers: () => readonly WorkspaceResolver[]
   bodyLimit: number
   cors?: { origin: string | string[]; credentials?: boolean }
+  clientAddress?: RuntimeInfo['clientAddress']
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -79,9 +81,11 @@ export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
     return c.json(errorBody(error), 404)
   })
 
+  // 1. Request context: id (echoed on every response, errors included), workspace, client address.
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id')
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
+    c.header('x-request-id', requestId)
     let waitUntil: RequestContext['waitUntil'] = () => {}
     try {
       const executionCtx = c.executionCtx
@@ -97,32 +101,38 @@ export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
         break
       }
     }
-    const context: RequestContext = {
+    c.set('backlex', {
       requestId,
       workspace,
       principal: anonymousPrincipal,
+      clientAddress: options.clientAddress?.(c.req.raw, c.env) ?? null,
       kernel,
       logger: logger.child({ requestId }),
       waitUntil,
-    }
-    c.set('backlex', context)
-    for (const resolve of options.principalResolvers()) {
-      const principal = await resolve({ request: c.req.raw, workspace })
-      if (principal) {
-        context.principal = principal
-        break
-      }
-    }
+    })
     await next()
-    c.header('x-request-id', requestId)
   })
 
+  // 2. CORS before authentication, so a browser can read a 401 as well as a 200.
   if (options.cors) {
     app.use(
       '*',
       cors({ origin: options.cors.origin, credentials: options.cors.credentials ?? false }),
     )
   }
+
+  // 3. The principal: the first resolver with an answer wins; none means anonymous.
+  app.use('*', async (c, next) => {
+    const context = c.get('backlex')
+    for (const resolve of options.principalResolvers()) {
+      const principal = await resolve({ request: c.req.raw, workspace: context.workspace })
+      if (principal) {
+        context.principal = principal
+        break
+      }
+    }
+    await next()
+  })
 
   const limit = options.bodyLimit
   app.use(

@@ -223,4 +223,44 @@ describe.each(dialects.filter((d) => d.available))('http on $dialect', (dialect)
       ]),
     )
   })
+
+  it('keeps CORS and request-id headers on errors raised while resolving the principal', async () => {
+    const h = await harness(dialect)
+    const strict = definePlugin({
+      name: '@test/strict-auth',
+      version: '1.0.0',
+      register(ctx) {
+        ctx.contribute(PrincipalResolvers, ({ request }) => {
+          if (request.headers.get('authorization') === 'Bearer revoked') {
+            throw new BacklexError('INVALID_API_KEY', 401, 'This API key is revoked.')
+          }
+          return null
+        })
+        ctx.route(
+          defineRoute({
+            method: 'get',
+            path: '/where',
+            handler: ({ ctx }) => ({ clientAddress: ctx.clientAddress }),
+          }),
+        )
+      },
+    })
+    const app = h.kernel([strict()], {
+      http: { cors: { origin: 'https://app.example.com' } },
+      runtime: { name: 'test', capabilities: [], clientAddress: () => '203.0.113.9' },
+    })
+    await app.boot()
+    const res = await app.fetch(
+      new Request('http://local/api/where', {
+        headers: { origin: 'https://app.example.com', authorization: 'Bearer revoked' },
+      }),
+    )
+    expect(res.status).toBe(401)
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example.com')
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect((await errorOf(res)).extensions.code).toBe('INVALID_API_KEY')
+
+    const ok = await app.fetch(new Request('http://local/api/where'))
+    expect(await ok.json()).toEqual({ clientAddress: '203.0.113.9' })
+  })
 })
