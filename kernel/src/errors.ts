@@ -11,8 +11,10 @@ export class BacklexError extends Error {
     message: string,
     /** Safe, client-visible details (e.g. the path of an invalid field). */
     readonly details?: Record<string, unknown>,
+    /** `cause`: the underlying error, for logs and `--verbose`; never sent to clients. */
+    options?: { cause?: unknown },
   ) {
-    super(message)
+    super(message, options)
   }
 }
 
@@ -106,6 +108,7 @@ export const KernelErrors = {
       500,
       `Plugin "${plugin}" failed to boot: ${cause instanceof Error ? cause.message : String(cause)}`,
       { plugin },
+      { cause },
     ),
   SERVICE_NOT_DECLARED: (plugin: string, t: ServiceToken<unknown>) =>
     new BacklexError(
@@ -131,6 +134,7 @@ export const KernelErrors = {
       500,
       `Migration "${migration}" of plugin "${plugin}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
       { plugin, migration },
+      { cause },
     ),
   NO_DATABASE: (plugin: string) =>
     new BacklexError(

@@ -1,6 +1,7 @@
 // createBacklex: registers plugins, orders them, boots them, serves HTTP and shuts down.
 import type { Hono } from 'hono'
-import semver from 'semver'
+import satisfies from 'semver/functions/satisfies.js'
+import validRange from 'semver/ranges/valid.js'
 import type { BacklexConfig } from './config.js'
 import type { BacklexEnv } from './context.js'
 import { Clock } from './contracts/clock.js'
@@ -253,6 +254,13 @@ export function createBacklex(config: BacklexConfig): Backlex {
 
     const runtime = resolved.runtime
     for (const plugin of config.plugins as readonly Plugin[]) {
+      if (typeof plugin === 'function') {
+        const name = (plugin as { spec?: { name?: unknown } }).spec?.name
+        throw KernelErrors.INVALID_PLUGIN(
+          String(name ?? 'unknown'),
+          'the plugin factory was listed without calling it; write `hello()`, not `hello`.',
+        )
+      }
       const spec = plugin?.spec
       if (!spec || typeof spec.name !== 'string') {
         throw KernelErrors.INVALID_PLUGIN(
@@ -263,10 +271,10 @@ export function createBacklex(config: BacklexConfig): Backlex {
       const name = spec.name
       if (plugins.has(name) || name === KERNEL_PLUGIN) throw KernelErrors.DUPLICATE_PLUGIN(name)
       if (spec.kernel !== undefined) {
-        if (semver.validRange(spec.kernel) === null) {
+        if (validRange(spec.kernel) === null) {
           throw KernelErrors.INVALID_PLUGIN(name, `"${spec.kernel}" is not a semver range.`)
         }
-        if (!semver.satisfies(KERNEL_VERSION, spec.kernel, { includePrerelease: true })) {
+        if (!satisfies(KERNEL_VERSION, spec.kernel, { includePrerelease: true })) {
           throw KernelErrors.KERNEL_VERSION_MISMATCH(name, spec.kernel, KERNEL_VERSION)
         }
       }

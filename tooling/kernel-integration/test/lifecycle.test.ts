@@ -212,6 +212,16 @@ describe.each(dialects.filter((d) => d.available))('lifecycle on $dialect', (dia
     expect(error.code).toBe('BOOT_FAILED')
     expect(error.message).toContain('@test/broken')
     expect(error.message).toContain('disk on fire')
+    expect((error.cause as Error).message).toBe('disk on fire')
+  })
+
+  it('refuses a plugin factory listed without calling it, with INVALID_PLUGIN', async () => {
+    const h = await harness(dialect)
+    const hello = definePlugin({ name: '@test/uncalled', version: '1.0.0' })
+    const error = await bootError(h.kernel([hello as never]).boot())
+    expect(error.code).toBe('INVALID_PLUGIN')
+    expect(error.message).toContain('@test/uncalled')
+    expect(error.message).toContain('without calling it')
   })
 
   it('answers 503 NOT_BOOTED when boot failed or after shutdown', async () => {
