@@ -12,6 +12,7 @@ export interface PostgresConnection {
 }
 
 const INT8_OID = 20
+const DATE_OID = 1082
 
 /** int8 (bigint, count(*)) as a number when it fits in a double exactly, else as a string. */
 function parseInt8(value: string): number | string {
@@ -22,6 +23,8 @@ function parseInt8(value: string): number | string {
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8_OID && format !== 'binary') return parseInt8
+    // A calendar date has no time zone: keep `YYYY-MM-DD` rather than a Date at local midnight.
+    if (oid === DATE_OID && format !== 'binary') return (value: string) => value
     // biome-ignore lint/suspicious/noExplicitAny: pg's overloaded signature
     return (pg.types.getTypeParser as any)(oid, format)
   },

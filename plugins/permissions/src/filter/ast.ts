@@ -1,0 +1,115 @@
+// The validated filter AST that parseFilter produces and both back ends consume.
+import type { CanonicalValue, FieldType, FilterSchema } from './field-types.js'
+import type { VariableReference } from './variables.js'
+
+/** Operators that compare one field with values. */
+export const FIELD_OPERATORS = [
+  '_eq',
+  '_neq',
+  '_lt',
+  '_lte',
+  '_gt',
+  '_gte',
+  '_in',
+  '_nin',
+  '_null',
+  '_nnull',
+  '_contains',
+  '_ncontains',
+  '_icontains',
+  '_nicontains',
+  '_starts_with',
+  '_nstarts_with',
+  '_istarts_with',
+  '_nistarts_with',
+  '_ends_with',
+  '_nends_with',
+  '_iends_with',
+  '_niends_with',
+  '_between',
+  '_nbetween',
+  '_empty',
+  '_nempty',
+] as const
+
+export type FieldOperator = (typeof FIELD_OPERATORS)[number]
+
+/** `_and` / `_or` combine filters; `_some` / `_none` quantify over related rows. */
+export const LOGICAL_OPERATORS = ['_and', '_or'] as const
+export const RELATION_OPERATORS = ['_some', '_none'] as const
+
+/** A literal in its field's canonical form, or a variable bound at execution. */
+export type Operand = { readonly kind: 'value'; readonly value: CanonicalValue } | VariableReference
+
+export interface ConditionNode {
+  readonly kind: 'condition'
+  readonly field: string
+  /** Null when the filter was parsed without a schema. */
+  readonly type: FieldType | null
+  readonly operator: FieldOperator
+  /** One for comparisons, two for `_between`, any number for `_in`; none for `_null`/`_empty`. */
+  readonly operands: readonly Operand[]
+  /** Where this condition was written, e.g. `_and.0.title._eq`. */
+  readonly path: string
+}
+
+export interface LogicalNode {
+  readonly kind: 'and' | 'or'
+  readonly children: readonly FilterNode[]
+}
+
+/**
+ * How a field leads to other rows; supplied by whoever knows the schema (the collections plugin).
+ * `one`: this row holds the key of one related row (many-to-one). `many`: related rows hold this
+ * row's key (one-to-many).
+ */
+export interface FilterRelation {
+  readonly cardinality: 'one' | 'many'
+  /** The related collection, to resolve relations further down the path. */
+  readonly collection: string
+  /** The related collection's table. */
+  readonly table: string
+  /** The related collection's fields, to validate the nested filter. */
+  readonly schema?: FilterSchema
+  /** The column of this side of the join (`one`: the foreign key; `many`: usually the primary key). */
+  readonly localColumn: string
+  /** The column of the related side (`one`: its primary key; `many`: the foreign key). */
+  readonly foreignColumn: string
+}
+
+/** Resolves `field` of `collection` (undefined at the root when no collection was named). */
+export type RelationResolver = (
+  collection: string | undefined,
+  field: string,
+) => FilterRelation | undefined
+
+export interface RelationNode {
+  readonly kind: 'relation'
+  readonly field: string
+  /** `one`: the related row matches; `some` / `none`: at least one / no related row matches. */
+  readonly quantifier: 'one' | 'some' | 'none'
+  readonly relation: FilterRelation
+  readonly filter: FilterNode
+  readonly path: string
+}
+
+export type FilterNode = LogicalNode | ConditionNode | RelationNode
+
+/** The filter that lets every row through (`{}`). */
+export const MATCH_ALL: FilterNode = Object.freeze({ kind: 'and', children: Object.freeze([]) })
+
+/**
+ * Variables a filter uses, e.g. to know whether a cached result depends on the caller.
+ * @example
+ * variablesOf(parseFilter({ owner: '$CURRENT_USER' })) // Set { 'CURRENT_USER' }
+ */
+export function variablesOf(node: FilterNode, into = new Set<string>()): Set<string> {
+  if (node.kind === 'condition') {
+    for (const operand of node.operands) if (operand.kind === 'variable') into.add(operand.name)
+  } else if (node.kind === 'relation') {
+    variablesOf(node.filter, into)
+  } else {
+    for (const child of node.children) variablesOf(child, into)
+  }
+  return into
+}

@@ -1,0 +1,105 @@
+// What the compiled SQL looks like: values are always parameters, wildcards are escaped, and text
+// comparisons name their collation. (Whether it selects the right rows is tested in test/.)
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely'
+import { describe, expect, it } from 'vitest'
+import type { FilterSchema } from './field-types.js'
+import { parseFilter } from './parse.js'
+import { prepareFilter } from './prepare.js'
+import { resolveVariables } from './variables.js'
+
+const compilers = {
+  sqlite: new Kysely<Record<string, Record<string, unknown>>>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  }),
+  postgres: new Kysely<Record<string, Record<string, unknown>>>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  }),
+}
+
+const schema: FilterSchema = {
+  title: { type: 'string' },
+  at: { type: 'datetime' },
+  views: { type: 'integer' },
+}
+const principal = { type: 'user', id: 'u1', userId: 'u1', roles: ['editor'], admin: false } as const
+
+function compile(
+  dialect: 'sqlite' | 'postgres',
+  filter: unknown,
+  now = new Date('2024-06-15T12:00:00.000Z'),
+) {
+  const prepared = prepareFilter(parseFilter(filter, schema), { dialect })
+  return compilers[dialect]
+    .selectFrom('posts')
+    .select('id')
+    .where(prepared.toSql(resolveVariables(principal, now), { table: 'posts' }))
+    .compile()
+}
+
+describe('compiled SQL', () => {
+  it('binds every value, and escapes LIKE wildcards on PostgreSQL', () => {
+    const pg = compile('postgres', { title: { _contains: "50%_off'; drop table x" } })
+    expect(pg.sql).toBe(`select "id" from "posts" where "posts"."title" like $1 escape '\\'`)
+    expect(pg.parameters).toEqual(["%50\\%\\_off'; drop table x%"])
+    const lite = compile('sqlite', { title: { _icontains: 'ABC' } })
+    expect(lite.sql).toBe('select "id" from "posts" where instr(lower("posts"."title"), ?) > 0')
+    expect(lite.parameters).toEqual(['abc'])
+  })
+
+  it('orders text by code point on both dialects', () => {
+    expect(compile('postgres', { title: { _gt: 'a' } }).sql).toContain(
+      '"posts"."title" collate "C" > $1',
+    )
+    expect(compile('sqlite', { title: { _gt: 'a' } }).sql).toContain(
+      '"posts"."title" collate binary > ?',
+    )
+  })
+
+  it('binds $NOW as a parameter, so one prepared filter serves every instant', () => {
+    const filter = { at: { _gte: '$NOW(-1 day)' }, views: { _gt: 1 } }
+    const first = compile('postgres', filter)
+    const later = compile('postgres', filter, new Date('2024-07-01T00:00:00.000Z'))
+    expect(first.sql).toBe(later.sql)
+    expect(first.sql).toContain('cast($1 as timestamptz)')
+    expect(first.parameters).toEqual(['2024-06-14T12:00:00.000Z', 1])
+    expect(later.parameters).toEqual(['2024-06-30T00:00:00.000Z', 1])
+  })
+
+  it('turns a comparison with a NULL variable into false instead of binding NULL', () => {
+    const anonymous = prepareFilter(parseFilter({ title: { _eq: '$CURRENT_USER' } }, schema), {
+      dialect: 'sqlite',
+    })
+    const vars = resolveVariables({
+      type: 'anonymous',
+      id: null,
+      userId: null,
+      roles: ['public'],
+      admin: false,
+    })
+    const compiled = compilers.sqlite
+      .selectFrom('posts')
+      .select('id')
+      .where(anonymous.toSql(vars))
+      .compile()
+    expect(compiled.sql).toBe('select "id" from "posts" where 1 = 0')
+  })
+})

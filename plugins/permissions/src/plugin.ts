@@ -1,0 +1,54 @@
+// The @backlex/permissions plugin: stores rules, provides the Permissions service, serves
+// /api/permissions and registers the permissions.* tools.
+import { Clock, Database, definePlugin, PubSub } from '@backlex/kernel'
+import { z } from 'zod'
+import pkg from '../package.json' with { type: 'json' }
+import { CollectionSchemas } from './collection-schemas.js'
+import { migrations } from './migrations.js'
+import { permissionRoutes } from './routes.js'
+import { createPermissionsService, Permissions, type PermissionsRuntime } from './service.js'
+import { permissionTools } from './tools.js'
+
+export const permissionsOptions = z.object({
+  /** Most (workspace, roles, collection, action) entries kept compiled in memory. */
+  cacheSize: z.number().int().positive().default(1000),
+})
+
+export type PermissionsOptions = z.input<typeof permissionsOptions>
+
+/**
+ * Roles and permission rules: deny by default, admins bypass, the union of a caller's roles.
+ * @example
+ * defineConfig({ plugins: [sqlite(), auth(), permissions(), collections()] })
+ */
+export const permissions = definePlugin({
+  name: '@backlex/permissions',
+  version: pkg.version,
+  kernel: '^0.1.0',
+  requires: [Database, PubSub, Clock],
+  provides: [Permissions],
+  options: permissionsOptions,
+  migrations,
+  register(ctx, options) {
+    ctx.provide(Permissions, (boot) => {
+      const database = boot.get(Database)
+      return createPermissionsService({
+        db: database.db,
+        dialect: database.dialect,
+        pubsub: boot.get(PubSub),
+        clock: boot.get(Clock),
+        logger: boot.logger,
+        schemaSources: () => boot.contributions(CollectionSchemas),
+        cacheSize: options.cacheSize,
+      })
+    })
+    for (const route of permissionRoutes) ctx.route(route)
+    for (const tool of permissionTools) ctx.tool(tool)
+  },
+  async boot(ctx) {
+    await (ctx.get(Permissions) as PermissionsRuntime).start()
+  },
+  async shutdown(ctx) {
+    await (ctx.get(Permissions) as PermissionsRuntime).stop()
+  },
+})

@@ -1,0 +1,111 @@
+// What a caller may do on a collection: the union of the rules of every role it holds.
+import type { SqlDialect } from '@backlex/kernel'
+import type { PreparedFilter } from './filter/prepare.js'
+import { prepareFilter } from './filter/prepare.js'
+import {
+  evaluateVariable,
+  type FilterVariables,
+  looksLikeVariable,
+  parseVariable,
+} from './filter/variables.js'
+
+/** One role's rule for an action on a collection, compiled. */
+export interface Grant {
+  readonly role: string
+  /** Rows it covers; null: every row. */
+  readonly filter: PreparedFilter | null
+  readonly fields: '*' | readonly string[]
+  /** A check on new values; null: none. */
+  readonly validation: PreparedFilter | null
+  readonly presets: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The union of the grants of a caller's roles. A row passes if any role's filter lets it
+ * through; a field is visible if any role lists it. Use `grants` where fields must depend on
+ * which role let a row through.
+ */
+export interface AccessRules {
+  /** Rows the caller may act on; null: every row. */
+  readonly filter: PreparedFilter | null
+  /** Fields the caller may read or write. */
+  readonly fields: '*' | readonly string[]
+  /** New values must pass this (create, update); null: no check. */
+  readonly validation: PreparedFilter | null
+  /** Defaults for new values; resolve variables in them with `resolvePresets`. */
+  readonly presets: Readonly<Record<string, unknown>>
+  readonly grants: readonly Grant[]
+}
+
+/** What admins get: everything. */
+export const ADMIN_RULES: AccessRules = Object.freeze({
+  filter: null,
+  fields: '*',
+  validation: null,
+  presets: Object.freeze({}),
+  grants: Object.freeze([]),
+})
+
+function union(filters: readonly (PreparedFilter | null)[], dialect: SqlDialect) {
+  if (filters.some((f) => f === null)) return null
+  const present = filters as readonly PreparedFilter[]
+  if (present.length === 1) return present[0] ?? null
+  return prepareFilter({ kind: 'or', children: present.map((f) => f.ast) }, { dialect })
+}
+
+/**
+ * Combines grants (listed in role precedence order) into one set of rules; null when there is
+ * none, since access is denied by default.
+ * @example
+ * combineGrants([editorGrant, publicGrant], 'sqlite')?.fields // union of both field lists
+ */
+export function combineGrants(grants: readonly Grant[], dialect: SqlDialect): AccessRules | null {
+  if (grants.length === 0) return null
+  let fields: '*' | string[] = []
+  for (const grant of grants) {
+    if (grant.fields === '*') {
+      fields = '*'
+      break
+    }
+    for (const field of grant.fields) if (!fields.includes(field)) fields.push(field)
+  }
+  const presets: Record<string, unknown> = {}
+  // Earlier roles win: assign in reverse so the first role's value is written last.
+  for (const grant of [...grants].reverse()) Object.assign(presets, grant.presets)
+  return Object.freeze({
+    filter: union(
+      grants.map((g) => g.filter),
+      dialect,
+    ),
+    fields: Object.freeze(fields) as '*' | readonly string[],
+    validation: union(
+      grants.map((g) => g.validation),
+      dialect,
+    ),
+    presets: Object.freeze(presets),
+    grants: Object.freeze([...grants]),
+  })
+}
+
+/**
+ * Replaces variables in preset values (`"$CURRENT_USER"`, `"$NOW"`) with their values; `$NOW`
+ * becomes an ISO string.
+ * @example
+ * resolvePresets({ owner: '$CURRENT_USER', status: 'draft' }, variables) // { owner: 'u1', status: 'draft' }
+ */
+export function resolvePresets(
+  presets: Readonly<Record<string, unknown>>,
+  variables: FilterVariables,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(presets)) {
+    const ref = looksLikeVariable(value) ? parseVariable(value) : undefined
+    if (ref === undefined || typeof ref === 'string') {
+      out[key] = value
+      continue
+    }
+    const resolved = evaluateVariable(ref, variables)
+    out[key] = resolved instanceof Date ? resolved.toISOString() : resolved
+  }
+  return out
+}

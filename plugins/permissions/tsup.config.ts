@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  // `filter` is the DSL alone (parse, compile to SQL, match in JS), usable without the plugin.
+  entry: { index: 'src/index.ts', filter: 'src/filter/index.ts' },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  target: 'es2023',
+  platform: 'neutral',
+})
