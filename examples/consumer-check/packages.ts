@@ -1,0 +1,91 @@
+// How a user installs and probes each publishable package. A new package must add an entry here,
+// or the consumer check fails: that is how "every plugin that exists" stays true.
+
+export interface Probe {
+  method: 'GET' | 'POST'
+  path: string
+  status: number
+  body?: unknown
+  headers?: Record<string, string>
+  /** A substring the response body must contain. */
+  contains?: string
+}
+
+export interface ConsumerEntry {
+  /** Import lines for backlex.config.ts. */
+  imports?: string[]
+  /** The plugin expression in the config's plugin list (omit for presets and tools). */
+  plugin?: string
+  /** Lines for types-only.ts: uses that must type-check but cannot run here. */
+  typesOnly?: string[]
+  /** Requests against the started server. */
+  probes?: Probe[]
+}
+
+export const packages: Record<string, ConsumerEntry> = {
+  '@backlex/kernel': {},
+  '@backlex/sqlite': {
+    typesOnly: [
+      "import { createSqliteDatabase } from '@backlex/sqlite'",
+      "export const memory = createSqliteDatabase({ filename: ':memory:' })",
+    ],
+  },
+  '@backlex/postgres': {
+    typesOnly: [
+      "import { postgres, postgresPubSub } from '@backlex/postgres'",
+      "export const pg = [postgres({ connectionString: 'postgres://localhost/app' }), postgresPubSub()]",
+    ],
+  },
+  '@backlex/cloudflare': {
+    typesOnly: [
+      "import { createWorker } from '@backlex/cloudflare'",
+      "import { defineConfig as defineWorkerConfig } from '@backlex/kernel'",
+      'export const worker = createWorker((env: { GREETING?: string }) =>',
+      '  defineWorkerConfig({ plugins: [], name: env.GREETING ?? "worker" }),',
+      ')',
+    ],
+  },
+  '@backlex/node': {
+    typesOnly: [
+      "import { serve, withNodeDefaults } from '@backlex/node'",
+      "import config from './backlex.config.ts'",
+      'export const start = () => serve(config, { port: 0, signals: false })',
+      'export const resolved = withNodeDefaults(config).then((c) => c.plugins.length)',
+    ],
+  },
+  '@backlex/cli': {},
+  '@backlex/email': {
+    imports: ["import { consoleEmail } from '@backlex/email'"],
+    plugin: 'consoleEmail()',
+    typesOnly: [
+      "import { smtpEmail } from '@backlex/email'",
+      "export const smtp = smtpEmail({ host: '127.0.0.1', port: 2525, from: 'app@example.com' })",
+    ],
+  },
+  '@backlex/auth': {
+    imports: ["import { auth } from '@backlex/auth'"],
+    plugin:
+      "auth({ secret: 'consumer-check-secret-0123456789abcdef0123456789', baseURL: 'http://127.0.0.1' })",
+    probes: [
+      {
+        method: 'POST',
+        path: '/api/auth/sign-up/email',
+        status: 200,
+        // A browser on the app's origin; better-auth refuses cross-site sign-ups.
+        headers: { origin: 'http://127.0.0.1' },
+        body: { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada' },
+        contains: 'ada@example.com',
+      },
+      { method: 'GET', path: '/api/api-keys', status: 401, contains: 'UNAUTHORIZED' },
+    ],
+  },
+  '@backlex/permissions': {
+    imports: ["import { permissions } from '@backlex/permissions'"],
+    plugin: 'permissions()',
+    typesOnly: [
+      "import { parseFilter, prepareFilter } from '@backlex/permissions/filter'",
+      "export const published = prepareFilter(parseFilter({ status: { _eq: 'published' } }), { dialect: 'sqlite' })",
+    ],
+    probes: [{ method: 'GET', path: '/api/permissions', status: 401, contains: 'UNAUTHORIZED' }],
+  },
+}

@@ -1,0 +1,347 @@
+// The consumer check: packs every publishable @backlex/* package, installs the tarballs with plain
+// npm into a fresh project outside the workspace, type-checks a backlex.config.ts against the packed
+// types, then runs `backlex migrate` and `backlex start` and probes each plugin over HTTP.
+// Run with Node 24 (type stripping): `node examples/consumer-check/run.ts [--keep]`.
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { packages } from './packages.ts'
+
+const root = resolve(import.meta.dirname, '../..')
+const keep = process.argv.includes('--keep')
+const work = mkdtempSync(join(tmpdir(), 'backlex-consumer-'))
+const tarballs = join(work, 'tarballs')
+const app = join(work, 'app')
+
+class CheckFailure extends Error {}
+
+function step<T>(name: string, run: () => T): T {
+  const started = performance.now()
+  process.stdout.write(`consumer-check: ${name} ... `)
+  try {
+    const result = run()
+    console.log(`ok (${Math.round(performance.now() - started)} ms)`)
+    return result
+  } catch (error) {
+    console.log('FAILED')
+    throw error instanceof CheckFailure ? error : new CheckFailure(`${name}: ${describe(error)}`)
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { stdout?: Buffer | string; stderr?: Buffer | string; message?: string }
+  const output = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim()
+  return output
+    ? `${e.message?.split('\n')[0]}\n${output.split('\n').slice(-40).join('\n')}`
+    : String(e.message ?? error)
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  return execFileSync(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+interface Manifest {
+  name: string
+  version: string
+  private?: boolean
+}
+
+/** Every package a user can install: not private, under kernel/, plugins/, runtimes/, clients/. */
+function publishablePackages(): { dir: string; manifest: Manifest }[] {
+  const dirs = ['kernel']
+  for (const group of ['plugins', 'runtimes', 'clients']) {
+    for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
+      if (entry.isDirectory()) dirs.push(join(group, entry.name))
+    }
+  }
+  return dirs
+    .map((dir) => ({
+      dir: join(root, dir),
+      manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as Manifest,
+    }))
+    .filter(({ manifest }) => !manifest.private)
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+async function main() {
+  const found = publishablePackages()
+  const unknown = found.filter(({ manifest }) => !(manifest.name in packages))
+  if (unknown.length > 0) {
+    throw new CheckFailure(
+      `no consumer-check entry for ${unknown.map((p) => p.manifest.name).join(', ')}: ` +
+        'add one to examples/consumer-check/packages.ts (how a user installs and probes it)',
+    )
+  }
+
+  const files = step(`pack ${found.length} packages`, () =>
+    found.map(({ dir, manifest }) => {
+      const out = run('pnpm', ['pack', '--pack-destination', tarballs], dir).trim().split('\n')
+      const file = out.at(-1)?.trim() ?? ''
+      if (!file.endsWith('.tgz'))
+        throw new CheckFailure(`pnpm pack of ${manifest.name} printed no tarball`)
+      return { name: manifest.name, file }
+    }),
+  )
+
+  const deps = Object.fromEntries(files.map(({ name, file }) => [name, `file:${file}`]))
+  step('write a fresh project', () => {
+    execFileSync('mkdir', ['-p', join(app, 'plugins')])
+    writeFileSync(
+      join(app, 'package.json'),
+      `${JSON.stringify(
+        {
+          name: 'consumer-app',
+          private: true,
+          type: 'module',
+          dependencies: { ...deps, zod: '^4.1.0' },
+          devDependencies: { typescript: '~5.9.0', '@types/node': '^24.0.0' },
+          // Keep npm on the tarballs for @backlex/* packages other packages depend on.
+          overrides: deps,
+        },
+        null,
+        2,
+      )}\n`,
+    )
+    const entries = Object.values(packages)
+    writeFileSync(
+      join(app, 'backlex.config.ts'),
+      [
+        "import { defineConfig } from '@backlex/kernel'",
+        ...entries.flatMap((p) => p.imports ?? []),
+        "import { acmeHello } from './plugins/acme-hello.ts'",
+        '',
+        'export default defineConfig({',
+        '  plugins: [',
+        ...entries.flatMap((p) => (p.plugin ? [`    ${p.plugin},`] : [])),
+        '    acmeHello({ greeting: "Howdy" }),',
+        '  ],',
+        '})',
+        '',
+      ].join('\n'),
+    )
+    writeFileSync(
+      join(app, 'types-only.ts'),
+      [
+        '// Uses what cannot run in this Node process (other runtimes, other databases), for the type-check.',
+        ...entries.flatMap((p) => p.typesOnly ?? []),
+        '',
+      ].join('\n'),
+    )
+    writeFileSync(join(app, 'plugins', 'acme-hello.ts'), thirdPartyPlugin)
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      `${JSON.stringify(
+        {
+          compilerOptions: {
+            target: 'ES2023',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            strict: true,
+            noEmit: true,
+            allowImportingTsExtensions: true,
+            verbatimModuleSyntax: true,
+            skipLibCheck: false,
+            types: ['node'],
+          },
+          include: ['*.ts', 'plugins/*.ts'],
+        },
+        null,
+        2,
+      )}\n`,
+    )
+  })
+
+  step('npm install the tarballs (no workspace, no links)', () =>
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app),
+  )
+
+  const started = performance.now()
+  step('tsc --noEmit (strict) against the packed types', () => {
+    let output = ''
+    try {
+      run('npx', ['tsc', '--noEmit', '-p', '.'], app)
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? '')
+    }
+    // Errors inside third-party declaration files are theirs (e.g. better-auth naming bun:sqlite);
+    // errors in the project's own files or in any @backlex/* declaration file fail the check.
+    const lines = output.split('\n').filter((l) => /error TS\d+/.test(l))
+    const ours = lines.filter(
+      (l) => !l.startsWith('node_modules/') || l.startsWith('node_modules/@backlex/'),
+    )
+    for (const line of lines.filter((l) => !ours.includes(l)))
+      console.log(`\n  (third-party, ignored) ${line}`)
+    if (ours.length > 0) throw new CheckFailure(`type errors:\n${ours.join('\n')}`)
+  })
+  const typecheckMs = Math.round(performance.now() - started)
+
+  step('npx backlex migrate', () =>
+    run('npx', ['backlex', 'migrate'], app, { NODE_ENV: 'production' }),
+  )
+  step('npx backlex migrate --status', () => {
+    const status = run('npx', ['backlex', 'migrate', '--status'], app)
+    if (!status.includes('acme'))
+      throw new CheckFailure(`status does not list the third-party plugin:\n${status}`)
+  })
+
+  const port = await freePort()
+  // The installed bin itself (what `npx backlex start` runs), so SIGTERM reaches the server and
+  // not an npm wrapper; its own process group, so a failed check can take it down whole.
+  const server = spawn(join(app, 'node_modules', '.bin', 'backlex'), ['start'], {
+    cwd: app,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  const killGroup = () => {
+    try {
+      if (server.pid) process.kill(-server.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  let output = ''
+  server.stdout.on('data', (d: Buffer) => (output += d))
+  server.stderr.on('data', (d: Buffer) => (output += d))
+  const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)))
+  const base = `http://127.0.0.1:${port}`
+  try {
+    process.stdout.write('consumer-check: npx backlex start answers /health ... ')
+    let healthy = false
+    for (let i = 0; i < 300 && !healthy; i++) {
+      healthy = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+      if (!healthy) await new Promise((r) => setTimeout(r, 100))
+    }
+    if (!healthy)
+      throw new CheckFailure(`the server never answered /health. Its output:\n${output}`)
+    console.log('ok')
+
+    const probes = [
+      {
+        name: '@backlex/kernel /api/openapi',
+        method: 'GET',
+        path: '/api/openapi',
+        status: 200,
+        contains: '"openapi":"3.1.0"',
+      },
+      {
+        name: 'third-party plugin',
+        method: 'GET',
+        path: '/api/acme/hello/ada',
+        status: 200,
+        contains: 'Howdy, ada',
+      },
+      ...Object.entries(packages).flatMap(([name, p]) =>
+        (p.probes ?? []).map((probe) => ({ name, ...probe })),
+      ),
+    ]
+    for (const probe of probes) {
+      process.stdout.write(`consumer-check: ${probe.name}: ${probe.method} ${probe.path} ... `)
+      const res = await fetch(`${base}${probe.path}`, {
+        method: probe.method,
+        signal: AbortSignal.timeout(10_000),
+        headers: {
+          ...('headers' in probe ? probe.headers : {}),
+          ...('body' in probe && probe.body !== undefined
+            ? { 'content-type': 'application/json' }
+            : {}),
+        },
+        ...('body' in probe && probe.body !== undefined
+          ? { body: JSON.stringify(probe.body) }
+          : {}),
+      })
+      const text = await res.text()
+      if (res.status !== probe.status || (probe.contains && !text.includes(probe.contains))) {
+        throw new CheckFailure(
+          `${probe.name}: ${probe.method} ${probe.path} answered ${res.status} ${text.slice(0, 300)}; ` +
+            `expected ${probe.status}${probe.contains ? ` containing ${probe.contains}` : ''}`,
+        )
+      }
+      console.log(`${res.status}`)
+    }
+  } catch (error) {
+    killGroup()
+    throw error
+  }
+  process.stdout.write('consumer-check: SIGTERM stops the server cleanly ... ')
+  server.kill('SIGTERM')
+  const code = await Promise.race([
+    exited,
+    new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000)),
+  ])
+  if (code !== 0) {
+    killGroup()
+    throw new CheckFailure(`after SIGTERM the server exited with ${code}. Its output:\n${output}`)
+  }
+  console.log('ok')
+  console.log(
+    `consumer-check: type-check of backlex.config.ts with every plugin took ${typecheckMs} ms`,
+  )
+}
+
+const thirdPartyPlugin = `// A third-party plugin written against the packed @backlex/kernel only.
+import { definePlugin, defineRoute } from '@backlex/kernel'
+import { z } from 'zod'
+
+export const acmeHello = definePlugin({
+  name: '@acme/hello',
+  version: '1.0.0',
+  kernel: '^0.1.0',
+  options: z.object({ greeting: z.string().default('Hello') }),
+  migrations: {
+    '0001_visits': {
+      async up(db) {
+        await db.schema.createTable('acme_hello_visits').ifNotExists()
+          .addColumn('name', 'text', (c) => c.notNull()).execute()
+      },
+    },
+  },
+  register(ctx, options) {
+    ctx.route(
+      defineRoute({
+        method: 'get',
+        path: '/acme/hello/:name',
+        params: z.object({ name: z.string().min(1) }),
+        response: z.object({ text: z.string() }),
+        handler: ({ params }) => ({ text: \`\${options.greeting}, \${params.name}\` }),
+      }),
+    )
+  },
+})
+`
+
+main()
+  .then(() => {
+    console.log('consumer-check: passed')
+  })
+  .catch((error: unknown) => {
+    console.error(
+      `\nconsumer-check FAILED: ${error instanceof Error ? error.message : String(error)}`,
+    )
+    if (!keep) console.error(`(re-run with --keep to inspect the project; it was in ${app})`)
+    process.exitCode = 1
+  })
+  .finally(() => {
+    if (keep) console.log(`consumer-check: project kept in ${app}`)
+    else rmSync(work, { recursive: true, force: true })
+  })
