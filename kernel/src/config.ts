@@ -16,7 +16,7 @@ export type RuntimeCapability =
   | 'web-crypto'
   | 'streams'
   | 'wait-until'
-  // biome-ignore lint/complexity/noBannedTypes: keeps autocompletion while allowing new names
+  // `string & {}` keeps autocompletion of the names above while allowing new ones.
   | (string & {})
 
 export interface RuntimeInfo {
