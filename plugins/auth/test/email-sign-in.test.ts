@@ -1,6 +1,7 @@
 // Magic link and email OTP end to end: the email goes through @backlex/email's SMTP adapter to
 // a real SMTP server on loopback, and the link or code read from it signs the user in.
 import { smtpEmail } from '@backlex/email'
+import { startSmtpServer, type TestSmtpServer } from '@backlex/test-utils'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   dialectsUnderTest,
@@ -10,7 +11,6 @@ import {
   startApp,
   type TestApp,
 } from './helpers.js'
-import { startSmtpServer, type TestSmtpServer } from './smtp-server.js'
 
 describe.each(dialectsUnderTest)('sign-in by email on $dialect', (dialect) => {
   let smtp: TestSmtpServer

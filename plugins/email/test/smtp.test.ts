@@ -1,9 +1,8 @@
 // The SMTP adapter against a real SMTP server on loopback.
 import { createBacklex, Email, type EmailAdapter } from '@backlex/kernel'
-import { silentLogger } from '@backlex/test-utils'
+import { silentLogger, startSmtpServer, type TestSmtpServer } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSmtpEmail, smtpEmail } from '../src/index.js'
-import { startSmtpServer, type TestSmtpServer } from './smtp-server.js'
 
 describe('createSmtpEmail', () => {
   let server: TestSmtpServer

@@ -80,3 +80,4 @@ if (!postgresUrl && process.env.CI) {
 export const uniqueChannel = () => uniqueName('ch').toLowerCase()
 
 export { silentLogger } from './silent-logger.js'
+export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server.js'
