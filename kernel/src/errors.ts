@@ -172,6 +172,20 @@ export const KernelErrors = {
     new BacklexError('FORBIDDEN', 403, message),
   UNAUTHORIZED: (message = 'Authentication is required.') =>
     new BacklexError('UNAUTHORIZED', 401, message),
+  READ_ONLY_PRINCIPAL: (tool: string) =>
+    new BacklexError(
+      'READ_ONLY_PRINCIPAL',
+      403,
+      `Tool "${tool}" changes data, and this API key is read-only.`,
+      { tool },
+    ),
+  TOOL_NOT_ALLOWED: (tool: string) =>
+    new BacklexError(
+      'TOOL_NOT_ALLOWED',
+      403,
+      `Tool "${tool}" is not in this API key's tool allowlist.`,
+      { tool },
+    ),
   TOOL_NOT_FOUND: (tool: string) =>
     new BacklexError('TOOL_NOT_FOUND', 404, `No tool named "${tool}".`, { tool }),
   INTERNAL: () => new BacklexError('INTERNAL_ERROR', 500, 'Internal server error.'),

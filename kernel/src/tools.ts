@@ -59,7 +59,10 @@ export interface ToolInfo {
 export interface ToolRegistry {
   list(): ToolInfo[]
   get(name: string): (ToolDefinition & { plugin: string }) | undefined
-  /** Validates `input` and runs the tool as `principal`. Admin tools need an admin. */
+  /**
+   * Validates `input` and runs the tool as `principal`. Admin tools need an admin; a read-only
+   * principal may run only `read` tools, and a tool allowlist (API-key scopes) is enforced.
+   */
   call(
     name: string,
     input: unknown,
@@ -91,6 +94,11 @@ export function createToolRegistry(
       if (tool.annotation === 'admin' && !caller.principal.admin) {
         throw KernelErrors.FORBIDDEN(`Tool "${name}" needs an admin.`)
       }
+      // API-key scopes hold on every surface that calls tools (MCP, agents, the admin).
+      const scopes = caller.principal.scopes
+      if (scopes?.readOnly && tool.annotation !== 'read')
+        throw KernelErrors.READ_ONLY_PRINCIPAL(name)
+      if (scopes?.tools && !scopes.tools.includes(name)) throw KernelErrors.TOOL_NOT_ALLOWED(name)
       const parsed = tool.input.safeParse(input ?? {})
       if (!parsed.success)
         throw KernelErrors.VALIDATION_FAILED('tool input', zodIssues(parsed.error))

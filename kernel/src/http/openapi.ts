@@ -1,5 +1,6 @@
 // Builds the OpenAPI 3.1 document from the registered routes' zod schemas.
 import { z } from 'zod'
+import type { RequestContext } from '../context.js'
 import { defineExtensionPoint } from '../extension-points.js'
 import type { RouteRecord } from './route.js'
 
@@ -11,9 +12,14 @@ export interface OpenApiDocument {
   [key: string]: unknown
 }
 
-/** Lets plugins add paths and schemas the route table cannot describe (per-collection schemas). */
+/**
+ * Lets plugins add paths and schemas the route table cannot describe (per-collection schemas),
+ * for the request asking: its workspace and principal.
+ */
 export const OpenApiContributions =
-  defineExtensionPoint<(document: OpenApiDocument) => void | Promise<void>>('backlex.openapi')
+  defineExtensionPoint<
+    (document: OpenApiDocument, request: RequestContext) => void | Promise<void>
+  >('backlex.openapi')
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {

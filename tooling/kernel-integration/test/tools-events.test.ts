@@ -161,6 +161,43 @@ describe.each(dialects.filter((d) => d.available))('tools and events on $dialect
     ).resolves.toEqual({ purged: true })
   })
 
+  it('enforces API-key scopes on every tool call: read-only and the tool allowlist', async () => {
+    const h = await harness(dialect)
+    const app = h.kernel([todos()], { dev: true })
+    await app.boot()
+    const key = (scopes: Principal['scopes']): Principal => ({
+      type: 'apiKey',
+      id: 'k1',
+      userId: 'a',
+      roles: ['admin'],
+      admin: true,
+      ...(scopes ? { scopes } : {}),
+    })
+    const input = { id: 1, title: 'x' }
+    await expect(
+      app.tools.call('todos.create', input, {
+        principal: key({ readOnly: true, tools: null }),
+        workspace: 'main',
+      }),
+    ).rejects.toMatchObject({ code: 'READ_ONLY_PRINCIPAL', status: 403 })
+    await expect(
+      app.tools.call(
+        'todos.purge',
+        {},
+        {
+          principal: key({ readOnly: false, tools: ['todos.create'] }),
+          workspace: 'main',
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'TOOL_NOT_ALLOWED', status: 403 })
+    await expect(
+      app.tools.call('todos.create', input, {
+        principal: key({ readOnly: false, tools: ['todos.create'] }),
+        workspace: 'main',
+      }),
+    ).resolves.toMatchObject({ id: 1 })
+  })
+
   it('runs action hooks after the response without blocking it, and logs their failures', async () => {
     const h = await harness(dialect)
     const lines: { level: string; message: string; fields: Record<string, unknown> }[] = []
