@@ -240,8 +240,9 @@ export function createBacklex(config: BacklexConfig): Backlex {
             title: resolved.name,
             version: KERNEL_VERSION,
           })
-          for (const contribute of ctx.kernel.contributions(OpenApiContributions))
-            await contribute(doc)
+          for (const contribute of ctx.kernel.contributions(OpenApiContributions)) {
+            await contribute(doc, ctx)
+          }
           return Response.json(doc)
         },
       },
