@@ -88,4 +88,34 @@ export const packages: Record<string, ConsumerEntry> = {
     ],
     probes: [{ method: 'GET', path: '/api/permissions', status: 401, contains: 'UNAUTHORIZED' }],
   },
+  '@backlex/mcp': {
+    imports: ["import { mcp } from '@backlex/mcp'"],
+    plugin: 'mcp()',
+    typesOnly: [
+      "import { mcpToolHints, toolRefusal } from '@backlex/mcp'",
+      "export const hints = mcpToolHints('destructive').destructiveHint",
+      "export const refused = toolRefusal({ name: 'notes.create', annotation: 'write' }, { type: 'apiKey', id: 'k', userId: 'u', roles: [], admin: false, scopes: { readOnly: true, tools: null } }, 'agent')?.code",
+    ],
+    probes: [
+      {
+        method: 'POST',
+        path: '/mcp',
+        status: 401,
+        headers: { accept: 'application/json, text/event-stream' },
+        body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+        contains: 'UNAUTHORIZED',
+      },
+      {
+        method: 'POST',
+        path: '/mcp',
+        status: 401,
+        headers: {
+          accept: 'application/json, text/event-stream',
+          authorization: 'Bearer blx_unknown',
+        },
+        body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+        contains: 'INVALID_API_KEY',
+      },
+    ],
+  },
 }

@@ -3,6 +3,7 @@
 import pkg from '../package.json' with { type: 'json' }
 import { type Command, commandHelp, parseCommandArgs } from './command.js'
 import { dev } from './commands/dev.js'
+import { mcp } from './commands/mcp.js'
 import { migrate } from './commands/migrate.js'
 import { plugins } from './commands/plugins.js'
 import { routes } from './commands/routes.js'
@@ -10,7 +11,7 @@ import { start } from './commands/start.js'
 import { CliErrors, USAGE_CODES } from './errors.js'
 import { formatError } from './report-error.js'
 
-const commands: readonly Command[] = [dev, start, migrate, plugins, routes]
+const commands: readonly Command[] = [dev, start, migrate, plugins, routes, mcp]
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length))
