@@ -1,6 +1,6 @@
 // Per-plugin migrations on Kysely's Migrator: each plugin has its own migration and
 // lock tables (`backlex_<plugin>_migrations`), so plugins migrate independently.
-import { type Migration, Migrator } from 'kysely'
+import { type Migration, Migrator, sql } from 'kysely'
 import type { DatabaseAdapter } from './contracts/database.js'
 import { KernelErrors } from './errors.js'
 import type { PluginMigration } from './plugin.js'
@@ -35,7 +35,24 @@ export function migrationTableName(plugin: string): string {
   return `backlex_${pluginSlug(plugin)}_migrations`
 }
 
-function migratorFor(database: DatabaseAdapter, entry: PluginMigrations): Migrator {
+/**
+ * On PostgreSQL the migration tables live in the current schema, named explicitly: Kysely's
+ * existence check otherwise looks at every schema, and a second app (or test) in another
+ * schema of the same database would make it skip creating them here.
+ */
+async function migrationSchema(database: DatabaseAdapter): Promise<string | undefined> {
+  if (database.dialect !== 'postgres') return undefined
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+    database.db,
+  )
+  return rows[0]?.schema
+}
+
+function migratorFor(
+  database: DatabaseAdapter,
+  entry: PluginMigrations,
+  schema: string | undefined,
+): Migrator {
   const table = migrationTableName(entry.plugin)
   const migrations: Record<string, Migration> = {}
   for (const [name, m] of Object.entries(entry.migrations)) {
@@ -51,6 +68,7 @@ function migratorFor(database: DatabaseAdapter, entry: PluginMigrations): Migrat
     provider: { getMigrations: async () => migrations },
     migrationTableName: table,
     migrationLockTableName: `${table}_lock`,
+    ...(schema ? { migrationTableSchema: schema } : {}),
   })
 }
 
@@ -60,9 +78,14 @@ export async function applyMigrations(
   entries: readonly PluginMigrations[],
 ): Promise<MigrationResult[]> {
   const results: MigrationResult[] = []
+  const schema = await migrationSchema(database)
   for (const entry of entries) {
     if (Object.keys(entry.migrations).length === 0) continue
-    const { error, results: steps = [] } = await migratorFor(database, entry).migrateToLatest()
+    const { error, results: steps = [] } = await migratorFor(
+      database,
+      entry,
+      schema,
+    ).migrateToLatest()
     if (error) {
       const failed = steps.find((s) => s.status === 'Error')?.migrationName ?? '(setup)'
       throw KernelErrors.MIGRATION_FAILED(entry.plugin, failed, error)
@@ -81,9 +104,10 @@ export async function readMigrationStatus(
   entries: readonly PluginMigrations[],
 ): Promise<MigrationStatus[]> {
   const status: MigrationStatus[] = []
+  const schema = await migrationSchema(database)
   for (const entry of entries) {
     if (Object.keys(entry.migrations).length === 0) continue
-    const infos = await migratorFor(database, entry).getMigrations()
+    const infos = await migratorFor(database, entry, schema).getMigrations()
     status.push({
       plugin: entry.plugin,
       table: migrationTableName(entry.plugin),

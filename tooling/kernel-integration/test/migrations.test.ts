@@ -121,4 +121,18 @@ describe.each(dialects.filter((d) => d.available))('migrations on $dialect', (di
     ).toBe(true)
     expect(status.find((s) => s.plugin === '@acme/broken')?.migrations[0]?.executedAt).toBeNull()
   })
+
+  it.runIf(dialect.dialect === 'postgres')(
+    'keeps migration tables per schema: a second app in another schema migrates on its own',
+    async () => {
+      const first = await harness(dialect)
+      const second = await harness(dialect)
+      await first.kernel([books()]).migrate()
+      // The same plugin's migration tables now exist in the first schema; the second must still
+      // create its own instead of believing they exist.
+      expect(await second.kernel([books()]).migrate()).toEqual([
+        { plugin: '@acme/books', applied: ['0001_books', '0002_authors'] },
+      ])
+    },
+  )
 })
