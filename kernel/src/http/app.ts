@@ -86,12 +86,14 @@ export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
     const incoming = c.req.header('x-request-id')
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
     c.header('x-request-id', requestId)
-    let waitUntil: RequestContext['waitUntil'] = () => {}
-    try {
-      const executionCtx = c.executionCtx
-      waitUntil = (promise) => executionCtx.waitUntil(promise)
-    } catch {
-      // No execution context outside Workers: background promises simply run.
+    // Looked up only when used: Hono throws on Node, where there is no execution context and
+    // background promises simply run.
+    const waitUntil: RequestContext['waitUntil'] = (promise) => {
+      try {
+        c.executionCtx.waitUntil(promise)
+      } catch {
+        // Not on Workers.
+      }
     }
     let workspace = DEFAULT_WORKSPACE
     for (const resolve of options.workspaceResolvers()) {

@@ -37,19 +37,39 @@ export interface OpenOptions {
   busyTimeoutMs: number
 }
 
+/**
+ * Keeps the most recently used prepared statements: the same SQL text (with its `?`
+ * placeholders) is prepared once, not on every query.
+ */
+function statementCache(prepare: (sql: string) => SqliteStatement, size = 200) {
+  const cache = new Map<string, SqliteStatement>()
+  return (sql: string): SqliteStatement => {
+    const hit = cache.get(sql)
+    if (hit) {
+      cache.delete(sql)
+      cache.set(sql, hit)
+      return hit
+    }
+    const statement = prepare(sql)
+    cache.set(sql, statement)
+    if (cache.size > size) cache.delete(cache.keys().next().value as string)
+    return statement
+  }
+}
+
 /** Opens a database with node:sqlite (Node 22.13+). */
 export async function openNodeSqlite(options: OpenOptions): Promise<SqliteDatabase> {
   const { DatabaseSync } = await import('node:sqlite')
   const db = new DatabaseSync(options.filename, { timeout: options.busyTimeoutMs })
   return {
     close: () => db.close(),
-    prepare(sql) {
+    prepare: statementCache((sql) => {
       const statement = db.prepare(sql)
       const columns = (statement as { columns?: () => unknown[] }).columns
       const reader =
         typeof columns === 'function' ? columns.call(statement).length > 0 : READER.test(sql)
       return wrap(statement as unknown as NativeStatement, reader)
-    },
+    }),
   }
 }
 
@@ -70,9 +90,9 @@ export async function openBunSqlite(options: OpenOptions): Promise<SqliteDatabas
   db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`)
   return {
     close: () => db.close(),
-    prepare(sql) {
+    prepare: statementCache((sql) => {
       const statement = db.prepare(sql)
       return wrap(statement, statement.columnNames.length > 0 || READER.test(sql))
-    },
+    }),
   }
 }
