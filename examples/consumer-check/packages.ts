@@ -88,6 +88,50 @@ export const packages: Record<string, ConsumerEntry> = {
     ],
     probes: [{ method: 'GET', path: '/api/permissions', status: 401, contains: 'UNAUTHORIZED' }],
   },
+  '@backlex/collections': {
+    imports: ["import { collections } from '@backlex/collections'"],
+    plugin: 'collections({ items: { maxLimit: 500 } })',
+    typesOnly: [
+      "import { normalizeQuery, type CollectionInput } from '@backlex/collections'",
+      "export const articles: CollectionInput = { slug: 'articles', fields: [{ name: 'title', type: 'string' }] }",
+      "export const query = normalizeQuery({ limit: '10', sort: '-views' })",
+    ],
+    probes: [
+      { method: 'GET', path: '/api/collections', status: 401, contains: 'UNAUTHORIZED' },
+      { method: 'GET', path: '/api/items/articles', status: 404 },
+    ],
+  },
+  '@backlex/graphql': {
+    imports: ["import { graphql } from '@backlex/graphql'"],
+    plugin: 'graphql({ maxDepth: 10 })',
+    typesOnly: [
+      "import { GraphQLContributions, type GraphQLContribution } from '@backlex/graphql'",
+      'export const contribution: GraphQLContribution = (build) => (build.view.collections.size > 0 ? {} : undefined)',
+      'export const point = GraphQLContributions.id',
+    ],
+    probes: [
+      {
+        method: 'POST',
+        path: '/api/graphql',
+        status: 200,
+        body: { query: '{ __typename }' },
+        contains: '"__typename":"Query"',
+      },
+      {
+        method: 'GET',
+        path: '/api/graphql?query=%7BschemaVersion%7D',
+        status: 200,
+        contains: 'schemaVersion',
+      },
+      {
+        method: 'POST',
+        path: '/api/graphql',
+        status: 400,
+        body: { query: '{ nope }' },
+        contains: 'GRAPHQL_VALIDATION_FAILED',
+      },
+    ],
+  },
   '@backlex/mcp': {
     imports: ["import { mcp } from '@backlex/mcp'"],
     plugin: 'mcp()',
@@ -116,6 +160,34 @@ export const packages: Record<string, ConsumerEntry> = {
         body: { jsonrpc: '2.0', id: 1, method: 'ping' },
         contains: 'INVALID_API_KEY',
       },
+    ],
+  },
+  '@backlex/realtime': {
+    imports: ["import { realtime } from '@backlex/realtime'"],
+    plugin: 'realtime({ heartbeatMs: 15_000 })',
+    // A subscription is an endless stream and the probe reads whole bodies, so the probes are
+    // the answers that return at once.
+    probes: [
+      {
+        method: 'POST',
+        path: '/api/realtime/news/publish',
+        status: 401,
+        body: { data: { text: 'hello' } },
+        contains: 'UNAUTHORIZED',
+      },
+      {
+        method: 'GET',
+        path: '/api/realtime/Not%20a%20channel/subscribe',
+        status: 400,
+        contains: 'REALTIME_INVALID_CHANNEL',
+      },
+    ],
+  },
+  '@backlex/redis': {
+    typesOnly: [
+      "import { createRedisKv, redisKv, redisPubSub } from '@backlex/redis'",
+      "export const redis = [redisKv({ url: 'redis://127.0.0.1:6379' }), redisPubSub()]",
+      "export const cache = createRedisKv({ url: 'redis://127.0.0.1:6379', keyPrefix: 'app:' })",
     ],
   },
 }

@@ -1,0 +1,237 @@
+// The items API under load. One SQLite file with 1,000 `articles`; a role `reader` whose read
+// permission has a filter (status = published); an API key with that role. Two routes under
+// autocannon (20 connections, 10 s after a 3 s warm-up): a backlex server (@backlex/node serve)
+// and a bare node:http + node:sqlite server running the same queries, one after the other.
+// Usage: node items.ts [--duration 10] [--connections 20]. Run `pnpm build` first.
+import { type ChildProcess, fork } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { cpus, loadavg, platform, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    /** Writes a CPU profile of the backlex server into this directory. */
+    profile: { type: 'string' },
+  },
+})
+const duration = Number(values.duration)
+const connections = Number(values.connections)
+const warmup = Number(values.warmup)
+const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url))
+const ROWS = 1000
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+async function start(args: string[], execArgv: string[] = []): Promise<ChildProcess> {
+  const child = fork(serverScript, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv,
+  })
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+    child.on('message', (m) => (m as { ready?: boolean }).ready && resolve())
+  })
+  return child
+}
+
+function rssOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      const rss = (m as { rss?: number }).rss
+      if (rss !== undefined) {
+        child.off('message', onMessage)
+        resolve(rss)
+      }
+    }
+    child.on('message', onMessage)
+    child.send('rss')
+  })
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json', origin: base }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return {
+    headers: res.headers,
+    body: text === '' ? null : (JSON.parse(text) as unknown),
+  }
+}
+
+/** Admin sign-up, role, permission with a filter, 1,000 rows, and an API key with the role. */
+async function setUp(base: string): Promise<{ key: string; id: number }> {
+  const signUp = await call(base, 'POST', '/api/auth/sign-up/email', null, {
+    email: 'admin@example.com',
+    password: 'correct horse battery staple',
+    name: 'Admin',
+  })
+  const session = signUp.headers.get('set-auth-token') ?? ''
+  const userId = (signUp.body as { user?: { id?: string } } | null)?.user?.id ?? ''
+  await call(base, 'POST', '/api/roles', session, { name: 'reader' })
+  await call(base, 'POST', `/api/users/${userId}/roles`, session, { roles: ['admin', 'reader'] })
+  await call(base, 'POST', '/api/collections', session, {
+    slug: 'articles',
+    fields: [
+      { name: 'title', type: 'string', required: true },
+      { name: 'body', type: 'text' },
+      { name: 'status', type: 'enum', choices: ['draft', 'published'], default: 'draft' },
+      { name: 'views', type: 'integer', default: 0, indexed: true },
+      { name: 'featured', type: 'boolean', default: false },
+      { name: 'published_at', type: 'datetime' },
+    ],
+  })
+  for (const role of ['reader', 'public']) {
+    // `public` (anonymous callers) gets the same rule: a diagnostic run without the API key.
+    await call(base, 'POST', '/api/permissions', session, {
+      role,
+      collection: 'articles',
+      action: 'read',
+      filter: { status: { _eq: 'published' } },
+    })
+  }
+  let seed = 42
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed / 2147483648
+  }
+  for (let batch = 0; batch < ROWS / 250; batch++) {
+    const items = Array.from({ length: 250 }, (_, i) => ({
+      title: `Article ${batch * 250 + i}`,
+      body: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4),
+      status: random() < 0.8 ? 'published' : 'draft',
+      views: Math.floor(random() * 100_000),
+      featured: random() < 0.1,
+      published_at: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 3e10)).toISOString(),
+    }))
+    await call(base, 'POST', '/api/items/articles?fields=id', session, items)
+  }
+  const key = await call(base, 'POST', '/api/api-keys', session, {
+    name: 'bench',
+    roles: ['reader'],
+  })
+  const secret = (key.body as { data?: { secret?: string } } | null)?.data?.secret ?? ''
+  const first = await call(base, 'GET', '/api/items/articles?limit=1&sort=id&fields=id', secret)
+  const id = (first.body as { data: { id: number }[] }).data[0]?.id ?? 1
+  return { key: secret, id }
+}
+
+interface Measured {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+}
+
+async function load(url: string, key: string | null, seconds: number): Promise<Measured> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: key === null ? {} : { authorization: `Bearer ${key}` },
+  })
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  }
+}
+
+async function measure(base: string, key: string | null, paths: string[], child: ChildProcess) {
+  const out: (Measured & { rss: number })[] = []
+  // Warm every route first: the JIT and the caches then serve the measured runs alike.
+  for (const path of paths) await load(`${base}${path}`, key, warmup)
+  for (const path of paths) {
+    const measured = await load(`${base}${path}`, key, duration)
+    out.push({ ...measured, rss: await rssOf(child) })
+  }
+  return out
+}
+
+const loadBefore = loadavg()[0] ?? 0
+const dir = mkdtempSync(join(tmpdir(), 'backlex-bench-items-'))
+const filename = join(dir, 'bench.sqlite')
+try {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []
+  const backlex = await start(['backlex', filename, String(port)], profile)
+  const { key, id } = await setUp(base)
+  const paths = ['/api/items/articles?limit=10&sort=-views', `/api/items/articles/${id}`]
+  const check = await call(base, 'GET', paths[0] ?? '', key)
+  const listed = (check.body as { data: { status: string }[] }).data
+  if (listed.length !== 10 || listed.some((a) => a.status !== 'published'))
+    throw new Error('unexpected list')
+  const server = await measure(base, key, paths, backlex)
+  const anonymous = await measure(base, null, paths, backlex)
+  await stop(backlex)
+
+  const baselines: Record<string, (Measured & { rss: number })[]> = {}
+  for (const mode of ['bare', 'bare-items']) {
+    const barePort = await freePort()
+    const bare = await start([mode, filename, String(barePort), key])
+    baselines[mode] = await measure(`http://127.0.0.1:${barePort}`, key, paths, bare)
+    await stop(bare)
+  }
+
+  const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`
+  console.log(
+    `Node ${process.version}, ${platform()} ${cpus().length} cores (${cpus()[0]?.model.trim()}), load ${loadBefore.toFixed(1)} before the run; ${connections} connections, ${duration} s after ${warmup} s warm-up`,
+  )
+  console.log('| route | server | req/s | p50 | p99 | RSS | errors | backlex / this |')
+  console.log('|---|---|---|---|---|---|---|---|')
+  const row = (route: string, name: string, m: Measured & { rss: number }, ratio: string) =>
+    console.log(
+      `| \`${route}\` | ${name} | ${Math.round(m.rps)} | ${m.p50} ms | ${m.p99} ms | ${mb(m.rss)} | ${m.errors} | ${ratio} |`,
+    )
+  paths.forEach((path, i) => {
+    const b = server[i] as Measured & { rss: number }
+    const route = i === 1 ? '/api/items/articles/:id' : path
+    row(route, 'backlex', b, '')
+    row(route, 'backlex, anonymous (no API key)', anonymous[i] as Measured & { rss: number }, '')
+    for (const [mode, label] of [
+      ['bare', 'bare, same queries'],
+      ['bare-items', 'bare, item query only'],
+    ] as const) {
+      const r = baselines[mode]?.[i] as Measured & { rss: number }
+      row(route, label, r, `${((b.rps / r.rps) * 100).toFixed(0)}%`)
+    }
+  })
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}

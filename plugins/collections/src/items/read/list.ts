@@ -1,0 +1,174 @@
+// GET /items/:slug and /items/:slug/:id: a normalized query -> rows (or aggregates) and meta,
+// everything limited to what the caller may read.
+import { type FilterNode, prepareFilter } from '@backlex/permissions'
+import { type Expression, sql } from 'kysely'
+import type { CollectionAccess } from '../access.js'
+import { ItemsErrors } from '../errors.js'
+import type { ItemsQuery } from '../query/types.js'
+import type { ItemsScope } from '../scope.js'
+import { aggregateRows } from './aggregate.js'
+import { searchFilter, userFilter } from './filter.js'
+import { fieldTree, readPlan } from './plan.js'
+import { allOf, finishRows, type Item, type ReadContext, selections } from './select.js'
+import { keyOrder, sortItems, sortJoins, sortPlan } from './sort.js'
+
+export interface ListLimits {
+  defaultLimit: number
+  maxLimit: number
+  maxDepth: number
+}
+
+export interface ListResult {
+  data: Item[]
+  meta?: { total_count?: number; filter_count?: number }
+}
+
+function compiled(
+  scope: ItemsScope,
+  access: CollectionAccess,
+  node: FilterNode,
+): Expression<unknown> {
+  return prepareFilter(node, { dialect: scope.dialect }).toSql(access.variables, {
+    table: access.model.table,
+  })
+}
+
+async function count(ctx: ReadContext, table: string, where: readonly Expression<unknown>[]) {
+  const result = await sql<{
+    n: unknown
+  }>`select count(*) as n from ${sql.table(table)} where ${allOf(where)}`.execute(ctx.db)
+  return Number(result.rows[0]?.n ?? 0)
+}
+
+function page(query: ItemsQuery, limits: ListLimits): { limit: number; offset: number } {
+  let limit = query.limit ?? Math.min(limits.defaultLimit, limits.maxLimit)
+  if (limit === -1) limit = limits.maxLimit
+  if (limit > limits.maxLimit) {
+    throw ItemsErrors.INVALID_QUERY('limit', `at most ${limits.maxLimit} (or -1 for all up to it)`)
+  }
+  const offset = query.page !== undefined ? (query.page - 1) * limit : (query.offset ?? 0)
+  return { limit, offset }
+}
+
+/**
+ * Lists items of `slug` for the caller.
+ * @example
+ * await listItems(ctx, scope, 'articles', normalizeQuery({ sort: '-views', limit: '10' }), limits)
+ */
+export async function listItems(
+  ctx: ReadContext,
+  scope: ItemsScope,
+  slug: string,
+  query: ItemsQuery,
+  limits: ListLimits,
+): Promise<ListResult> {
+  const access = await scope.access(slug, 'read')
+  const model = access.model
+  const table = model.table
+  const planCtx = { schema: scope.schema, load: scope.load, maxDepth: limits.maxDepth }
+  const rowsWhere: Expression<unknown>[] = access.rows
+    ? [access.rows.toSql(access.variables, { table })]
+    : []
+  const where = [...rowsWhere]
+  if (query.filter) {
+    const filter = await userFilter(query.filter, 'filter', access, scope.schema, scope.load)
+    where.push(compiled(scope, access, filter))
+  }
+  if (query.search !== undefined)
+    where.push(compiled(scope, access, searchFilter(query.search, access)))
+  const window = page(query, limits)
+
+  const meta: ListResult['meta'] = {}
+  const counting = Promise.all([
+    query.meta.includes('total_count') ? count(ctx, table, rowsWhere) : undefined,
+    query.meta.includes('filter_count') ? count(ctx, table, where) : undefined,
+  ])
+
+  let data: Item[]
+  if (query.aggregate) {
+    if (query.fields) throw ItemsErrors.INVALID_QUERY('fields', 'aggregate returns no fields')
+    data = await aggregateRows(ctx, access, query, where, window)
+  } else {
+    const plan = await readPlan(
+      fieldTree(query.fields ?? ['*']),
+      access,
+      query.deep,
+      planCtx,
+      '',
+      0,
+    )
+    const sort = query.sort
+      ? await sortPlan(query.sort, access, planCtx, 'sort')
+      : { keys: [], joins: [] }
+    const order = [
+      ...sortItems(sort, table, scope.dialect, access.variables),
+      keyOrder(sort, table, model.primaryKey.name),
+    ]
+    if (window.limit === 0) data = []
+    else {
+      const result = await sql<
+        Record<string, unknown>
+      >`select ${sql.join(selections(plan, table))} from ${sql.table(table)} ${sortJoins(sort, table)} where ${allOf(where)} order by ${sql.join(order)} limit ${window.limit} offset ${window.offset}`.execute(
+        ctx.db,
+      )
+      data = await finishRows(ctx, plan, result.rows)
+    }
+  }
+  const [total, filtered] = await counting
+  if (total !== undefined) meta.total_count = total
+  if (filtered !== undefined) meta.filter_count = filtered
+  return query.meta.length > 0 ? { data, meta } : { data }
+}
+
+/**
+ * One item by key, or 404 ITEM_NOT_FOUND (also when it exists but the caller may not see it).
+ * @example
+ * await readItem(ctx, scope, 'articles', 42, { fields: ['*', 'author.name'], meta: [], deep: {} }, limits)
+ */
+export async function readItem(
+  ctx: ReadContext,
+  scope: ItemsScope,
+  slug: string,
+  key: unknown,
+  query: ItemsQuery,
+  limits: ListLimits,
+): Promise<Item> {
+  const [item] = await readItems(ctx, scope, slug, [key], query, limits)
+  if (!item) throw ItemsErrors.ITEM_NOT_FOUND(slug, key)
+  return item
+}
+
+/**
+ * Items by keys (already parsed for the key column), aligned with `keys`: undefined where an item
+ * does not exist or the caller may not see it.
+ */
+export async function readItems(
+  ctx: ReadContext,
+  scope: ItemsScope,
+  slug: string,
+  keys: readonly unknown[],
+  query: Pick<ItemsQuery, 'fields' | 'deep'>,
+  limits: ListLimits,
+): Promise<(Item | undefined)[]> {
+  const access = await scope.access(slug, 'read')
+  const model = access.model
+  const table = model.table
+  const planCtx = { schema: scope.schema, load: scope.load, maxDepth: limits.maxDepth }
+  const plan = await readPlan(fieldTree(query.fields ?? ['*']), access, query.deep, planCtx, '', 0)
+  if (keys.length === 0) return []
+  const where: Expression<unknown>[] = [
+    sql`${sql.id(table, model.primaryKey.name)} in (${sql.join(keys.map((k) => sql`${k}`))})`,
+  ]
+  if (access.rows) where.push(access.rows.toSql(access.variables, { table }))
+  const result = await sql<
+    Record<string, unknown>
+  >`select ${sql.join(selections(plan, table))} from ${sql.table(table)} where ${allOf(where)}`.execute(
+    ctx.db,
+  )
+  const items = await finishRows(ctx, plan, result.rows)
+  const byKey = new Map<string, Item>()
+  result.rows.forEach((raw, i) => {
+    byKey.set(String(raw[model.primaryKey.name]), items[i] as Item)
+  })
+  return keys.map((k) => byKey.get(String(k)))
+}

@@ -1,0 +1,210 @@
+// The items REST API: /api/items/:slug[/:id] with the query language, and batch writes. Schemas
+// document every route in /api/openapi; the query string is read from the URL itself, since the
+// bracket form (`filter[views][_gt]=10`) nests beyond what a flat schema holds.
+import { defineRoute, type RequestContext, type RouteDefinition } from '@backlex/kernel'
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { ItemsErrors } from './errors.js'
+import { normalizeQuery } from './query/normalize.js'
+import type { ItemsQuery } from './query/types.js'
+import { readQueryString } from './query/url.js'
+import type { ItemsCaller, ItemsRuntime } from './service.js'
+
+const tags = ['items']
+const item = z.record(z.string(), z.unknown()).describe('An item: field names to values')
+const slugParams = z.object({ slug: z.string().min(1).max(128).describe('Collection slug') })
+const itemParams = slugParams.extend({ id: z.string().min(1).max(255).describe('Primary key') })
+
+const text = (description: string) => z.string().optional().describe(description)
+const listQuery = z.looseObject({
+  fields: text('Fields: `*`, `*.*`, `title,author.name`; also `fields[]=title`'),
+  filter: text('Filter as JSON (`{"views":{"_gt":10}}`) or brackets (`filter[views][_gt]=10`)'),
+  search: text('Case-insensitive text search over searchable fields'),
+  sort: text('`-views,title`; `-` descending; dot paths through many-to-one relations'),
+  limit: text('Rows (default 100; -1: all up to the configured maximum)'),
+  offset: text('Rows to skip'),
+  page: text('1-based page of `limit` rows'),
+  meta: text('`total_count`, `filter_count` or `*`'),
+  aggregate: text('`aggregate[count]=*`, `aggregate[sum]=views`, or JSON'),
+  groupBy: text('Fields to group aggregates by'),
+  deep: text('Per relation: `deep[comments][_limit]=3`, `_filter`, `_sort`, `_offset`, or JSON'),
+})
+const shapeQuery = z.looseObject({
+  fields: text('Fields of the returned item(s), as for GET'),
+  deep: text('Per-relation options of the returned item(s), as for GET'),
+})
+const one = z.object({ data: item })
+const many = z.object({
+  data: z.array(item),
+  meta: z
+    .object({ total_count: z.number().optional(), filter_count: z.number().optional() })
+    .optional(),
+})
+const keys = z
+  .array(z.union([z.string(), z.number()]))
+  .min(1)
+  .describe('Primary keys')
+const batchQuery = z
+  .object({
+    filter: z.record(z.string(), z.unknown()).optional(),
+    search: z.string().optional(),
+  })
+  .strict()
+  .refine((q) => q.filter !== undefined || q.search !== undefined, 'name a filter or a search')
+  .describe('Selects the items to change, as a list query would (`filter`, `search`)')
+
+const caller = (ctx: RequestContext): ItemsCaller => ({
+  principal: ctx.principal,
+  workspace: ctx.workspace,
+  requestId: ctx.requestId,
+  clientAddress: ctx.clientAddress,
+  waitUntil: ctx.waitUntil,
+})
+
+/** The query string of a request, normalized; only `allowed` parameters may appear. */
+function queryOf(c: Context, allowed?: ReadonlySet<string>): ItemsQuery {
+  const url = new URL(c.req.url)
+  const raw = readQueryString(url.searchParams)
+  if (allowed) {
+    for (const key of Object.keys(raw)) {
+      if (!allowed.has(key)) {
+        throw ItemsErrors.INVALID_QUERY(
+          key,
+          `not accepted here; use ${[...allowed].join(', ') || 'no parameters'}`,
+        )
+      }
+    }
+  }
+  return normalizeQuery(raw)
+}
+
+const SHAPE = new Set(['fields', 'deep'])
+const NONE = new Set<string>()
+
+/**
+ * The routes of the items API over a runtime.
+ * @example
+ * for (const route of itemRoutes((kernel) => runtimeOf(kernel))) ctx.route(route)
+ */
+export function itemRoutes(runtime: (ctx: RequestContext) => ItemsRuntime): RouteDefinition[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/items/:slug',
+      summary: 'List items of a collection',
+      description:
+        'Query language: see docs/querying.md. Only rows and fields the caller may read.',
+      tags,
+      params: slugParams,
+      query: listQuery,
+      response: many,
+      handler: ({ ctx, params, c }) => runtime(ctx).list(caller(ctx), params.slug, queryOf(c)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/items/:slug/:id',
+      summary: 'Read one item',
+      description:
+        '404 ITEM_NOT_FOUND both when it does not exist and when the caller may not see it.',
+      tags,
+      params: itemParams,
+      query: shapeQuery,
+      response: one,
+      handler: async ({ ctx, params, c }) => ({
+        data: await runtime(ctx).get(caller(ctx), params.slug, params.id, queryOf(c, SHAPE)),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/items/:slug',
+      summary: 'Create one item (an object) or several (an array, all or nothing)',
+      tags,
+      params: slugParams,
+      query: shapeQuery,
+      body: z.union([item, z.array(z.unknown())]),
+      response: z.object({ data: z.union([item, z.array(item)]) }),
+      status: 201,
+      handler: async ({ ctx, params, body, c }) => ({
+        data: await runtime(ctx).create(caller(ctx), params.slug, body, queryOf(c, SHAPE)),
+      }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/items/:slug/:id',
+      summary: 'Change one item',
+      tags,
+      params: itemParams,
+      query: shapeQuery,
+      body: item,
+      response: one,
+      handler: async ({ ctx, params, body, c }) => ({
+        data: await runtime(ctx).update(
+          caller(ctx),
+          params.slug,
+          params.id,
+          body,
+          queryOf(c, SHAPE),
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/items/:slug',
+      summary: 'Change several items (by keys or by query), all or nothing',
+      tags,
+      params: slugParams,
+      query: shapeQuery,
+      body: z.union([
+        z.object({ keys, data: item }).strict(),
+        z.object({ query: batchQuery, data: item }).strict(),
+      ]),
+      response: z.object({ data: z.array(item) }),
+      handler: async ({ ctx, params, body, c }) => {
+        const selection = 'keys' in body ? { keys: body.keys } : { query: body.query }
+        return {
+          data: await runtime(ctx).updateMany(
+            caller(ctx),
+            params.slug,
+            selection,
+            body.data,
+            queryOf(c, SHAPE),
+          ),
+        }
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/items/:slug/:id',
+      summary: 'Delete one item',
+      tags,
+      params: itemParams,
+      status: 204,
+      handler: async ({ ctx, params, c }) => {
+        queryOf(c, NONE)
+        await runtime(ctx).delete(caller(ctx), params.slug, params.id)
+        return undefined
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/items/:slug',
+      summary: 'Delete several items (by keys or by query), all or nothing',
+      tags,
+      params: slugParams,
+      body: z.union([keys, z.object({ keys }).strict(), z.object({ query: batchQuery }).strict()]),
+      status: 204,
+      handler: async ({ ctx, params, body, c }) => {
+        queryOf(c, NONE)
+        const selection = Array.isArray(body)
+          ? { keys: body }
+          : 'keys' in body
+            ? { keys: body.keys }
+            : { query: body.query }
+        await runtime(ctx).deleteMany(caller(ctx), params.slug, selection)
+        return undefined
+      },
+    }),
+  ]
+}
+
+export { caller as callerOf }

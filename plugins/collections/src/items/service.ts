@@ -1,0 +1,269 @@
+// The items runtime of one kernel: caches each workspace's collection models (dropped on every
+// schema change) and runs reads, writes and the audit trail as a given caller.
+import {
+  Clock,
+  Database,
+  defineService,
+  type EventMeta,
+  type KernelHandle,
+  type Principal,
+  type ServiceToken,
+} from '@backlex/kernel'
+import { Permissions } from '@backlex/permissions'
+import { Collections } from '../service-types.js'
+import {
+  type Activity,
+  type ActivityQuery,
+  listActivity,
+  listRevisions,
+  type Revision,
+  revertChanges,
+} from './audit/read.js'
+import { ItemsErrors } from './errors.js'
+import { parseKey, parseKeys } from './model/keys.js'
+import { buildWorkspaceSchema, type WorkspaceSchema } from './model/model.js'
+import type { ItemsOptions } from './options.js'
+import type { ItemsQuery } from './query/types.js'
+import { type ListResult, listItems, readItem, readItems } from './read/list.js'
+import { fieldTree, readPlan } from './read/plan.js'
+import type { Item, ReadContext } from './read/select.js'
+import { createScope, type ItemsScope } from './scope.js'
+import type { Key, WriteContext } from './write/context.js'
+import { createItems } from './write/create.js'
+import { deleteItems } from './write/delete.js'
+import { type Selection, updateItems } from './write/update.js'
+
+/** Who is asking: a request context or a tool context can be passed as it is. */
+export interface ItemsCaller {
+  principal: Principal
+  workspace: string
+  requestId?: string | undefined
+  clientAddress?: string | null | undefined
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined
+}
+
+/** Which items a batch names: `{ keys }` or `{ query: { filter, search } }`. */
+export type BatchSelection =
+  | { keys: readonly unknown[] }
+  | { query: { filter?: Record<string, unknown> | undefined; search?: string | undefined } }
+
+type Shape = Partial<Pick<ItemsQuery, 'fields' | 'deep'>>
+
+export interface ItemsRuntime {
+  list(caller: ItemsCaller, slug: string, query: ItemsQuery): Promise<ListResult>
+  get(caller: ItemsCaller, slug: string, key: unknown, query: ItemsQuery): Promise<Item>
+  /** Creates one item (an object) or several (an array), atomically; returns them as the caller reads them. */
+  create(caller: ItemsCaller, slug: string, input: unknown, shape?: Shape): Promise<Item | Item[]>
+  update(
+    caller: ItemsCaller,
+    slug: string,
+    key: unknown,
+    data: unknown,
+    shape?: Shape,
+  ): Promise<Item>
+  updateMany(
+    caller: ItemsCaller,
+    slug: string,
+    selection: BatchSelection,
+    data: unknown,
+    shape?: Shape,
+  ): Promise<Item[]>
+  delete(caller: ItemsCaller, slug: string, key: unknown): Promise<void>
+  deleteMany(caller: ItemsCaller, slug: string, selection: BatchSelection): Promise<Key[]>
+  revisions(
+    caller: ItemsCaller,
+    slug: string,
+    key: string,
+    page: { limit: number; offset: number },
+  ): Promise<Revision[]>
+  revert(caller: ItemsCaller, revision: string, shape?: Shape): Promise<Item>
+  activity(caller: ItemsCaller, query: ActivityQuery): Promise<Activity[]>
+  /** The caller's view of a workspace's collections (for other parts of this plugin). */
+  scope(caller: ItemsCaller): Promise<ItemsScope>
+}
+
+/**
+ * The items engine as a service (`backlex.items`), for plugins that serve items over other
+ * transports (GraphQL): the same permission checks, events and audit trail as the REST API.
+ * @example
+ * const items = ctx.get(Items)
+ * await items.list({ principal, workspace: 'main' }, 'articles', normalizeQuery({ sort: '-views' }))
+ */
+export const Items: ServiceToken<ItemsRuntime> = defineService<ItemsRuntime>('backlex.items')
+
+/**
+ * Builds the items runtime on a booted kernel.
+ * @example
+ * const items = createItemsRuntime(ctx.kernel, itemsOptions.parse({}))
+ * await items.list({ principal, workspace: 'main' }, 'articles', normalizeQuery({ limit: '10' }))
+ */
+export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions): ItemsRuntime {
+  const database = kernel.get(Database)
+  const permissions = kernel.get(Permissions)
+  const collections = kernel.get(Collections)
+  const clock = kernel.get(Clock)
+  const { db, dialect } = database
+  const schemas = new Map<string, Promise<WorkspaceSchema>>()
+  collections.onChange(({ workspace }) => {
+    schemas.delete(workspace)
+  })
+  const limits = {
+    defaultLimit: options.defaultLimit,
+    maxLimit: options.maxLimit,
+    maxDepth: options.maxRelationDepth,
+  }
+  const read: ReadContext = { db, dialect }
+
+  function schemaOf(workspace: string): Promise<WorkspaceSchema> {
+    let found = schemas.get(workspace)
+    if (!found) {
+      found = collections
+        .list(workspace)
+        .then((defs) => buildWorkspaceSchema(workspace, defs, dialect))
+      found.catch(() => schemas.get(workspace) === found && schemas.delete(workspace))
+      schemas.set(workspace, found)
+    }
+    return found
+  }
+
+  async function scope(caller: ItemsCaller): Promise<ItemsScope> {
+    return createScope(
+      caller.principal,
+      caller.workspace,
+      await schemaOf(caller.workspace),
+      permissions,
+    )
+  }
+
+  function writer(caller: ItemsCaller): WriteContext {
+    const meta: EventMeta = {
+      workspace: caller.workspace,
+      principal: caller.principal,
+      ...(caller.requestId === undefined ? {} : { requestId: caller.requestId }),
+      ...(caller.waitUntil === undefined ? {} : { waitUntil: caller.waitUntil }),
+    }
+    return {
+      db,
+      dialect,
+      events: kernel.events,
+      meta,
+      actor: caller,
+      now: () => clock.now(),
+      transactions: database.capabilities.transactions,
+      maxBatch: options.maxBatchSize,
+    }
+  }
+
+  /** Items as the caller reads them after a write (only their keys when it may not read them). */
+  async function readBack(
+    s: ItemsScope,
+    slug: string,
+    keys: readonly Key[],
+    shape: Shape = {},
+  ): Promise<Item[]> {
+    const model = s.schema.collection(slug)
+    if (!model) return []
+    const readable = await s.load(slug)
+    const items = readable
+      ? await readItems(
+          read,
+          s,
+          slug,
+          keys,
+          { fields: shape.fields, deep: shape.deep ?? {} },
+          limits,
+        )
+      : []
+    const name = model.primaryKey.name
+    return keys.map((k, i) => items[i] ?? { [name]: k })
+  }
+
+  /** Checks `fields` and `deep` of a write's response before writing: bad input writes nothing. */
+  async function checkShape(s: ItemsScope, slug: string, shape: Shape = {}): Promise<void> {
+    if (!shape.fields && Object.keys(shape.deep ?? {}).length === 0) return
+    const readable = await s.load(slug)
+    if (!readable) return
+    const planCtx = { schema: s.schema, load: s.load, maxDepth: limits.maxDepth }
+    await readPlan(fieldTree(shape.fields ?? ['*']), readable, shape.deep ?? {}, planCtx, '', 0)
+  }
+
+  function selectionOf(s: ItemsScope, slug: string, selection: BatchSelection): Selection {
+    if ('keys' in selection) {
+      const model = s.schema.collection(slug)
+      if (!model) return { keys: [] }
+      if (selection.keys.length > options.maxBatchSize) {
+        throw ItemsErrors.BATCH_TOO_LARGE(selection.keys.length, options.maxBatchSize)
+      }
+      return { keys: parseKeys(model, selection.keys) }
+    }
+    return { query: selection.query }
+  }
+
+  const runtime: ItemsRuntime = {
+    scope,
+    async list(caller, slug, query) {
+      return listItems(read, await scope(caller), slug, query, limits)
+    },
+    async get(caller, slug, key, query) {
+      const s = await scope(caller)
+      const access = await s.access(slug, 'read')
+      return readItem(read, s, slug, parseKey(access.model, key), query, limits)
+    },
+    async create(caller, slug, input, shape) {
+      const s = await scope(caller)
+      const batch = Array.isArray(input)
+      await checkShape(s, slug, shape)
+      const keys = await createItems(writer(caller), s, slug, batch ? input : [input], batch)
+      const items = await readBack(s, slug, keys, shape)
+      return batch ? items : (items[0] ?? {})
+    },
+    async update(caller, slug, key, data, shape) {
+      const s = await scope(caller)
+      const access = await s.access(slug, 'update')
+      await checkShape(s, slug, shape)
+      const keys = await updateItems(
+        writer(caller),
+        s,
+        slug,
+        { keys: [parseKey(access.model, key)] },
+        data,
+      )
+      return (await readBack(s, slug, keys, shape))[0] ?? {}
+    },
+    async updateMany(caller, slug, selection, data, shape) {
+      const s = await scope(caller)
+      await s.access(slug, 'update')
+      await checkShape(s, slug, shape)
+      const keys = await updateItems(writer(caller), s, slug, selectionOf(s, slug, selection), data)
+      return readBack(s, slug, keys, shape)
+    },
+    async delete(caller, slug, key) {
+      const s = await scope(caller)
+      const access = await s.access(slug, 'delete')
+      await deleteItems(writer(caller), s, slug, { keys: [parseKey(access.model, key)] })
+    },
+    async deleteMany(caller, slug, selection) {
+      const s = await scope(caller)
+      await s.access(slug, 'delete')
+      return deleteItems(writer(caller), s, slug, selectionOf(s, slug, selection))
+    },
+    async revisions(caller, slug, key, page) {
+      return listRevisions(db, await scope(caller), slug, key, page)
+    },
+    async revert(caller, revision, shape) {
+      const s = await scope(caller)
+      const { slug, key, changes } = await revertChanges(db, s, revision)
+      await checkShape(s, slug, shape)
+      if (Object.keys(changes).length > 0) {
+        await updateItems(writer(caller), s, slug, { keys: [key] }, changes)
+      } else {
+        await s.access(slug, 'update')
+      }
+      return (await readBack(s, slug, [key], shape))[0] ?? {}
+    },
+    async activity(caller, query) {
+      return listActivity(db, await scope(caller), query)
+    },
+  }
+  return runtime
+}

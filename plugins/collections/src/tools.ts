@@ -1,0 +1,122 @@
+// Kernel tools over collection schemas (MCP, agents, the admin UI). Reading tools show a caller
+// only the collections and fields it may read; changing tools need an admin.
+import { defineTool, type ToolContext, type ToolDefinition } from '@backlex/kernel'
+import { Permissions } from '@backlex/permissions'
+import { z } from 'zod'
+import { CollectionsErrors } from './errors.js'
+import type { CollectionDefinition } from './schema/definition.js'
+import { collectionInput } from './schema/definition.js'
+import { collectionPatch } from './schema/patch.js'
+import { Collections } from './service-types.js'
+
+const TYPES =
+  'Field types: string (length, default 255), text, integer, bigInteger, float, decimal (precision, scale), boolean, date (YYYY-MM-DD), time (HH:MM:SS), datetime and timestamp (ISO 8601, UTC), uuid, json, enum (choices). Relations: m2o (a foreign key column to another collection, onDelete "set null" | "cascade" | "restrict" | "no action"), o2m (the other side of an m2o, no column), m2m (a junction table).'
+
+function requireAdmin(ctx: ToolContext) {
+  if (ctx.principal.type === 'anonymous') throw CollectionsErrors.UNAUTHORIZED()
+  if (!ctx.principal.admin) throw CollectionsErrors.FORBIDDEN()
+}
+
+/** The collection as the caller may see it: only readable fields, or undefined. */
+async function visible(ctx: ToolContext, def: CollectionDefinition) {
+  if (ctx.principal.admin) return def
+  const rules = await ctx.kernel
+    .get(Permissions)
+    .rulesFor(ctx.principal, { workspace: ctx.workspace, collection: def.slug, action: 'read' })
+  if (!rules) return undefined
+  if (rules.fields === '*') return def
+  const readable = new Set(rules.fields)
+  return {
+    ...def,
+    fields: def.fields.filter((f) => readable.has(f.name)),
+    relations: def.relations.filter((r) => readable.has(r.field)),
+  }
+}
+
+async function find(ctx: ToolContext, slug: string) {
+  const def = await ctx.kernel.get(Collections).get(ctx.workspace, slug)
+  const shown = def && (await visible(ctx, def))
+  if (!shown) throw CollectionsErrors.COLLECTION_NOT_FOUND(slug)
+  return shown
+}
+
+const slugInput = z.object({
+  slug: z.string().min(1).describe('The collection slug, e.g. "posts"'),
+})
+
+export const collectionTools: ToolDefinition[] = [
+  defineTool({
+    name: 'collections.list',
+    description:
+      'Lists the collections of the current workspace that the caller may read: slug, kind (managed: backlex owns the table; adopted: an existing table), primary key, fields and relations. Use the slugs with the items tools and /api/items/<slug>.',
+    input: z.object({}),
+    annotation: 'read',
+    handler: async (ctx) => {
+      const all = await ctx.kernel.get(Collections).list(ctx.workspace)
+      const out: CollectionDefinition[] = []
+      for (const def of all) {
+        const shown = await visible(ctx, def)
+        if (shown) out.push(shown)
+      }
+      return out
+    },
+  }),
+  defineTool({
+    name: 'collections.get',
+    description:
+      'Returns one collection by slug: its table, primary key, fields (name, type, required, unique, default, choices) and relations. Fails with COLLECTION_NOT_FOUND when it does not exist or the caller may not read it.',
+    input: slugInput,
+    annotation: 'read',
+    handler: (ctx, { slug }) => find(ctx, slug),
+  }),
+  defineTool({
+    name: 'collections.fields',
+    description:
+      'Returns just the field names and types of a collection (primary key first, then fields, then relations with their target), the quickest way to know what to filter, sort or write.',
+    input: slugInput,
+    annotation: 'read',
+    handler: async (ctx, { slug }) => {
+      const def = await find(ctx, slug)
+      return [
+        { name: def.primaryKey.name, type: def.primaryKey.type, primaryKey: true },
+        ...def.fields.map((f) => ({
+          name: f.name,
+          type: f.type,
+          required: f.required,
+          ...(f.choices ? { choices: f.choices } : {}),
+        })),
+        ...def.relations.map((r) => ({
+          name: r.field,
+          relation: r.type,
+          collection: r.collection,
+        })),
+      ]
+    },
+  }),
+  defineTool({
+    name: 'collections.create',
+    description: `Creates a collection. Managed (default): { slug, primaryKey?: { name, type: integer | uuid | string }, fields: [{ name, type, required?, unique?, indexed?, default? }], relations? } creates the table at once. Adopted: { kind: "adopted", slug, table } wraps an existing table without altering it. Names are lower snake case. ${TYPES} Returns the stored collection.`,
+    input: collectionInput,
+    annotation: 'admin',
+    handler: (ctx, input) => ctx.kernel.get(Collections).create(ctx.workspace, input),
+  }),
+  defineTool({
+    name: 'collections.update',
+    description: `Changes a collection additively: "fields" adds fields (a required one needs a default), "relations" adds relations, "change" adds or removes indexes and unique constraints ([{ name, indexed?, unique? }]), "drop" removes fields and deletes their data, and only with "confirm": true. All or nothing. ${TYPES} Returns the updated collection.`,
+    input: collectionPatch.extend({ slug: z.string().min(1).describe('The collection to change') }),
+    annotation: 'admin',
+    handler: (ctx, { slug, ...patch }) =>
+      ctx.kernel.get(Collections).update(ctx.workspace, slug, patch),
+  }),
+  defineTool({
+    name: 'collections.delete',
+    description:
+      'Deletes a collection. A managed collection loses its table and every item in it (irreversible); an adopted one is archived and its table kept (restore it with POST /api/collections/<slug>/restore). Fails with COLLECTION_IN_USE while other collections relate to it. Returns { slug, result: "dropped" | "archived" }.',
+    input: slugInput,
+    annotation: 'destructive',
+    handler: (ctx, { slug }) => {
+      requireAdmin(ctx)
+      return ctx.kernel.get(Collections).remove(ctx.workspace, slug)
+    },
+  }),
+]
