@@ -1,0 +1,25 @@
+// The @backlex/graphql plugin: /api/graphql over the live collections, and the extension point
+// other plugins add types and fields through.
+import { Collections } from '@backlex/collections'
+import { definePlugin } from '@backlex/kernel'
+import { Permissions } from '@backlex/permissions'
+import pkg from '../package.json' with { type: 'json' }
+import { createGraphQLApp } from './http/app.js'
+import { Items } from './items-service.js'
+import { graphqlOptions } from './options.js'
+
+/**
+ * GraphQL at `/api/graphql`, generated per caller from the collections it may read.
+ * @example
+ * defineConfig({ plugins: [permissions(), collections(), graphql({ maxDepth: 8, introspection: false })] })
+ */
+export const graphql = definePlugin({
+  name: '@backlex/graphql',
+  version: pkg.version,
+  kernel: '^0.1.0',
+  requires: [Collections, Permissions, Items],
+  options: graphqlOptions,
+  register(ctx, options) {
+    ctx.routes('/graphql', createGraphQLApp(options))
+  },
+})

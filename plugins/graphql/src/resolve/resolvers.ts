@@ -1,0 +1,161 @@
+// Root resolvers: each one is a single items-engine call made as the caller, so GraphQL applies
+// exactly the permissions of the REST API (row filters, field limits, validation, presets).
+import { isBacklexError } from '@backlex/kernel'
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql'
+import type { GraphQLContext } from '../contributions.js'
+import { GraphQLErrors } from '../errors.js'
+import type { AggregateFunction, Item, ItemsQuery } from '../items-service.js'
+import { toItemsFilter } from './filter.js'
+import { fieldNodes, type ItemsShape, itemsShape, type SelectionScope } from './selection.js'
+
+type Args = Record<string, unknown>
+type Resolver = GraphQLFieldResolver<unknown, GraphQLContext, Args>
+
+const MAX_SEARCH = 500
+
+function scopeOf(info: GraphQLResolveInfo, context: GraphQLContext): SelectionScope {
+  return {
+    schema: info.schema,
+    view: context.view,
+    fragments: info.fragments,
+    variables: info.variableValues,
+  }
+}
+
+const shapeOf = (slug: string, info: GraphQLResolveInfo, context: GraphQLContext): ItemsShape =>
+  itemsShape(info.fieldNodes, slug, scopeOf(info, context))
+
+/** Checks and copies list arguments into an items query. */
+function listQuery(slug: string, args: Args, context: GraphQLContext): ItemsQuery {
+  const query: ItemsQuery = { meta: [], deep: {} }
+  if (args.filter) query.filter = toItemsFilter(context.view, slug, args.filter as Args)
+  if (Array.isArray(args.sort)) query.sort = args.sort as string[]
+  if (typeof args.search === 'string' && args.search !== '') {
+    if (args.search.length > MAX_SEARCH) {
+      throw GraphQLErrors.INVALID_ARGUMENT('search', `longer than ${MAX_SEARCH} characters`)
+    }
+    query.search = args.search
+  }
+  if (typeof args.limit === 'number') {
+    if (args.limit < -1)
+      throw GraphQLErrors.INVALID_ARGUMENT('limit', 'at least -1 (-1: all up to the maximum)')
+    query.limit = args.limit
+  }
+  if (typeof args.offset === 'number') {
+    if (args.offset < 0) throw GraphQLErrors.INVALID_ARGUMENT('offset', 'at least 0')
+    query.offset = args.offset
+  }
+  if (typeof args.page === 'number') {
+    if (args.page < 1) throw GraphQLErrors.INVALID_ARGUMENT('page', 'at least 1')
+    if (query.offset !== undefined)
+      throw GraphQLErrors.INVALID_ARGUMENT('page', 'give page or offset, not both')
+    query.page = args.page
+  }
+  return query
+}
+
+export function listResolver(slug: string): Resolver {
+  return async (_parent, args, context, info) => {
+    const query = { ...listQuery(slug, args, context), ...shapeOf(slug, info, context) }
+    return (await context.items.list(context.request, slug, query)).data
+  }
+}
+
+export function byIdResolver(slug: string): Resolver {
+  return async (_parent, args, context, info) => {
+    try {
+      return await context.items.get(context.request, slug, args.id, {
+        meta: [],
+        ...shapeOf(slug, info, context),
+      })
+    } catch (error) {
+      // A missing row and one the caller may not see look the same: null.
+      if (isBacklexError(error) && error.code === 'ITEM_NOT_FOUND') return null
+      throw error
+    }
+  }
+}
+
+const FUNCTIONS: readonly AggregateFunction[] = [
+  'count',
+  'countDistinct',
+  'sum',
+  'sumDistinct',
+  'avg',
+  'avgDistinct',
+  'min',
+  'max',
+]
+
+export function aggregateResolver(slug: string): Resolver {
+  return async (_parent, args, context, info) => {
+    const query = listQuery(slug, args, context)
+    const scope = scopeOf(info, context)
+    const aggregate: Partial<Record<AggregateFunction, string[]>> = {}
+    const add = (fn: AggregateFunction, field: string) => {
+      const list = aggregate[fn] ?? []
+      if (!list.includes(field)) list.push(field)
+      aggregate[fn] = list
+    }
+    for (const node of info.fieldNodes.flatMap((n) => fieldNodes(n.selectionSet, scope))) {
+      const name = node.name.value
+      if (name === 'countAll') add('count', '*')
+      else if ((FUNCTIONS as readonly string[]).includes(name)) {
+        for (const child of fieldNodes(node.selectionSet, scope)) {
+          if (!child.name.value.startsWith('__')) add(name as AggregateFunction, child.name.value)
+        }
+      }
+    }
+    if (Object.keys(aggregate).length === 0) add('count', '*')
+    query.aggregate = aggregate
+    const groupBy = Array.isArray(args.groupBy) ? (args.groupBy as string[]) : []
+    if (groupBy.length > 0) query.groupBy = groupBy
+    const rows = (await context.items.list(context.request, slug, query)).data
+    return rows.map((row) => aggregatedRow(row, groupBy))
+  }
+}
+
+/** An engine row (`{ status, count: 3, sum: { views: 60 } }`) -> the Aggregated type's shape. */
+function aggregatedRow(row: Item, groupBy: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (groupBy.length > 0) out.group = Object.fromEntries(groupBy.map((g) => [g, row[g] ?? null]))
+  for (const fn of FUNCTIONS) {
+    const value = row[fn]
+    if (value === undefined) continue
+    if (typeof value === 'object' && value !== null) {
+      const bucket = value as Record<string, unknown>
+      if (fn === 'count' && '*' in bucket) out.countAll = bucket['*']
+      out[fn] = bucket
+    } else if (fn === 'count') out.countAll = value
+  }
+  return out
+}
+
+function selectionOf(args: Args, context: GraphQLContext, slug: string) {
+  if (Array.isArray(args.ids)) return { keys: args.ids as unknown[] }
+  if (args.filter)
+    return { query: { filter: toItemsFilter(context.view, slug, args.filter as Args) } }
+  throw GraphQLErrors.INVALID_ARGUMENT('ids', 'name the items with ids or filter')
+}
+
+export function mutationResolvers(slug: string) {
+  const create: Resolver = (_p, args, context, info) =>
+    context.items.create(context.request, slug, args.data, shapeOf(slug, info, context))
+  const update: Resolver = (_p, args, context, info) =>
+    context.items.update(context.request, slug, args.id, args.data, shapeOf(slug, info, context))
+  const updateMany: Resolver = (_p, args, context, info) =>
+    context.items.updateMany(
+      context.request,
+      slug,
+      selectionOf(args, context, slug),
+      args.data,
+      shapeOf(slug, info, context),
+    )
+  const remove: Resolver = async (_p, args, context) => {
+    await context.items.delete(context.request, slug, args.id)
+    return args.id
+  }
+  const removeMany: Resolver = (_p, args, context) =>
+    context.items.deleteMany(context.request, slug, selectionOf(args, context, slug))
+  return { create, update, updateMany, remove, removeMany }
+}

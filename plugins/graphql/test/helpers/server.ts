@@ -1,0 +1,171 @@
+// Test harness: a real backlex server (@backlex/node `serve` on port 0) with permissions,
+// collections and graphql on a fresh SQLite file or PostgreSQL schema, a principal resolver
+// reading a test header, and a SQL statement counter (a Kysely plugin on the Database).
+import { Collections, type CollectionsService, collections } from '@backlex/collections'
+import {
+  Database,
+  type DatabaseAdapter,
+  defineConfig,
+  definePlugin,
+  type Plugin,
+  type Principal,
+  PrincipalResolvers,
+} from '@backlex/kernel'
+import { type NodeServer, serve } from '@backlex/node'
+import { type PermissionInput, Permissions, permissions } from '@backlex/permissions'
+import { createPostgresDatabase } from '@backlex/postgres'
+import { createSqliteDatabase } from '@backlex/sqlite'
+import { type DialectUnderTest, silentLogger, type TestDatabase } from '@backlex/test-utils'
+import { ClientError, GraphQLClient } from 'graphql-request'
+import { type KyselyPlugin, sql } from 'kysely'
+import { type GraphQLOptionsInput, graphql } from '../../src/index.js'
+
+export const PRINCIPAL_HEADER = 'x-test-principal'
+export const ADMIN: Partial<Principal> = { id: 'admin-1', roles: ['admin'], admin: true }
+
+const principals = definePlugin({
+  name: '@backlex/test-principals',
+  version: '0.0.0',
+  register(ctx) {
+    ctx.contribute(PrincipalResolvers, ({ request }) => {
+      const header = request.headers.get(PRINCIPAL_HEADER)
+      if (!header) return null
+      const given = JSON.parse(header) as Partial<Principal>
+      return {
+        type: given.type ?? 'user',
+        id: given.id ?? 'u1',
+        userId: given.userId ?? given.id ?? 'u1',
+        roles: given.roles ?? [],
+        admin: given.admin ?? false,
+        ...(given.scopes ? { scopes: given.scopes } : {}),
+      }
+    })
+  },
+})
+
+export interface QueryCounter {
+  count: number
+}
+
+function countingDatabase(adapter: DatabaseAdapter, counter: QueryCounter): Plugin {
+  const plugin: KyselyPlugin = {
+    transformQuery(args) {
+      counter.count++
+      return args.node
+    },
+    transformResult: async (args) => args.result,
+  }
+  const wrapped: DatabaseAdapter = { ...adapter, db: adapter.db.withPlugin(plugin) }
+  return definePlugin({
+    name: '@backlex/test-database',
+    version: '0.0.0',
+    provides: [Database],
+    register(ctx) {
+      ctx.provide(Database, () => wrapped)
+    },
+    async shutdown() {
+      await adapter.close()
+    },
+  })()
+}
+
+export interface GraphQLAnswer<T = Record<string, unknown>> {
+  status: number
+  data: T | null | undefined
+  errors:
+    | { message: string; path?: (string | number)[]; extensions?: { code?: string } }[]
+    | undefined
+}
+
+export interface TestServer {
+  server: NodeServer
+  url: string
+  dialect: 'sqlite' | 'postgres'
+  queries: QueryCounter
+  logs: ReturnType<typeof silentLogger>['lines']
+  /** Runs one operation with graphql-request as `as` (anonymous without it). */
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: Partial<Principal>,
+  ): Promise<GraphQLAnswer<T>>
+  /** The codes of an answer's errors. */
+  collection(input: Parameters<CollectionsService['create']>[1]): Promise<void>
+  permit(rule: PermissionInput): Promise<void>
+  sql<R = Record<string, unknown>>(text: string): Promise<R[]>
+  close(): Promise<void>
+}
+
+export const codes = (answer: GraphQLAnswer<unknown>) =>
+  (answer.errors ?? []).map((e) => e.extensions?.code)
+
+/** Boots a server on a fresh database of `dialect`. */
+export async function startServer(
+  dialect: DialectUnderTest,
+  options: { graphql?: GraphQLOptionsInput; extra?: Plugin[] } = {},
+): Promise<TestServer> {
+  const database: TestDatabase = await dialect.create()
+  const adapter =
+    dialect.dialect === 'sqlite'
+      ? createSqliteDatabase({ filename: database.location })
+      : createPostgresDatabase({
+          connectionString: database.location,
+          searchPath: database.schema ?? 'public',
+          max: 4,
+        })
+  const queries: QueryCounter = { count: 0 }
+  const logger = silentLogger()
+  const server = await serve(
+    defineConfig({
+      plugins: [
+        countingDatabase(adapter, queries),
+        principals(),
+        permissions(),
+        collections(),
+        graphql(options.graphql),
+        ...(options.extra ?? []),
+      ],
+      dev: true,
+      logger,
+    }),
+    { port: 0, hostname: '127.0.0.1', signals: false },
+  )
+  const endpoint = `${server.url}/api/graphql`
+  return {
+    server,
+    url: endpoint,
+    dialect: dialect.dialect,
+    queries,
+    logs: logger.lines,
+    async gql(query, variables, as) {
+      const client = new GraphQLClient(endpoint, {
+        headers: as ? { [PRINCIPAL_HEADER]: JSON.stringify(as) } : {},
+        errorPolicy: 'all',
+      })
+      try {
+        const res = await client.rawRequest<never>(query, variables)
+        return { status: res.status, data: res.data, errors: res.errors as never }
+      } catch (error) {
+        if (error instanceof ClientError) {
+          const response = error.response as { status: number; data?: unknown; errors?: never }
+          return { status: response.status, data: response.data as never, errors: response.errors }
+        }
+        throw error
+      }
+    },
+    async collection(input) {
+      await server.kernel.get(Collections).create('main', input)
+    },
+    async permit(rule) {
+      await server.kernel.get(Permissions).create('main', rule)
+    },
+    async sql(text) {
+      const result = await sql.raw(text).execute(adapter.db)
+      return result.rows as never
+    },
+    async close() {
+      await server.close()
+      await database.cleanup()
+    },
+  }
+}
