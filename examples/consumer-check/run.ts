@@ -90,6 +90,11 @@ async function main() {
     )
   }
 
+  // Entries of packages that exist in this tree (an entry may be written before its package lands).
+  const installed = found.map(
+    ({ manifest }) => [manifest.name, packages[manifest.name] ?? {}] as const,
+  )
+
   const files = step(`pack ${found.length} packages`, () =>
     found.map(({ dir, manifest }) => {
       const out = run('pnpm', ['pack', '--pack-destination', tarballs], dir).trim().split('\n')
@@ -119,7 +124,7 @@ async function main() {
         2,
       )}\n`,
     )
-    const entries = Object.values(packages)
+    const entries = installed.map(([, entry]) => entry)
     writeFileSync(
       join(app, 'backlex.config.ts'),
       [
@@ -251,9 +256,7 @@ async function main() {
         status: 200,
         contains: 'Howdy, ada',
       },
-      ...Object.entries(packages).flatMap(([name, p]) =>
-        (p.probes ?? []).map((probe) => ({ name, ...probe })),
-      ),
+      ...installed.flatMap(([name, p]) => (p.probes ?? []).map((probe) => ({ name, ...probe }))),
     ]
     for (const probe of probes) {
       process.stdout.write(`consumer-check: ${probe.name}: ${probe.method} ${probe.path} ... `)
