@@ -98,7 +98,7 @@ export const packages: Record<string, ConsumerEntry> = {
     ],
     probes: [
       { method: 'GET', path: '/api/collections', status: 401, contains: 'UNAUTHORIZED' },
-      { method: 'GET', path: '/api/items/articles', status: 404 },
+      { method: 'GET', path: '/api/items/articles', status: 403, contains: 'FORBIDDEN' },
     ],
   },
   '@backlex/graphql': {
