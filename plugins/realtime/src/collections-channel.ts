@@ -1,0 +1,95 @@
+// GET /api/realtime/collections/subscribe: schema changes for admins, from the Collections
+// service's onChange (which fires on every instance). Live only: on `ready`, refetch the schema.
+// A deleted collection also ends the streams of its items channel.
+import type { RequestContext } from '@backlex/kernel'
+import { isAdmin } from '@backlex/permissions'
+import type { CollectionChangeEvent } from './collections-source.js'
+import { deliveryStamp } from './credentials.js'
+import { RealtimeErrors, StreamEndCodes } from './errors.js'
+import type { RealtimeRuntime } from './runtime.js'
+import { sseFrame } from './sse/frames.js'
+import type { StreamSubscriber } from './subscriber.js'
+
+export interface CollectionsChannel {
+  subscribe(ctx: RequestContext, request: Request): Promise<Response>
+  start(): void
+  stop(): void
+}
+
+export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsChannel {
+  const { collections, logger } = runtime.deps
+  const byWorkspace = new Map<string, Set<StreamSubscriber>>()
+  let unsubscribe: (() => void) | undefined
+  // Changes are delivered one after the other, in the order they happened.
+  let chain: Promise<void> = Promise.resolve()
+
+  async function deliver(event: CollectionChangeEvent) {
+    if (event.action === 'delete') {
+      for (const s of runtime.subscribersOf(event.workspace, `items:${event.slug}`)) {
+        s.connection.close({
+          code: StreamEndCodes.COLLECTION_DELETED,
+          message: `Collection "${event.slug}" was deleted.`,
+        })
+      }
+    }
+    const subscribers = [...(byWorkspace.get(event.workspace) ?? [])]
+    if (subscribers.length === 0) return
+    const stamp = deliveryStamp()
+    await Promise.all(subscribers.map((s) => s.caller.refresh(stamp)))
+    const frame = sseFrame(event.action, {
+      channel: 'collections',
+      slug: event.slug,
+      action: event.action,
+    })
+    for (const s of subscribers) {
+      if (!s.connection.isOpen) continue
+      if (!isAdmin(s.caller.principal)) {
+        s.connection.close({
+          code: StreamEndCodes.ACCESS_LOST,
+          message: 'Schema events are for admins only.',
+        })
+      } else s.connection.write(frame)
+    }
+  }
+
+  return {
+    async subscribe(ctx, request) {
+      if (!collections) {
+        throw RealtimeErrors.CHANNEL_UNAVAILABLE('collections', '@backlex/collections')
+      }
+      const { principal, workspace } = ctx
+      if (principal.type === 'anonymous') throw RealtimeErrors.UNAUTHORIZED()
+      if (!isAdmin(principal)) throw RealtimeErrors.FORBIDDEN('Schema events are for admins only.')
+      const connection = runtime.openConnection()
+      const owner = { end: (code: string, message: string) => connection.close({ code, message }) }
+      const caller = runtime.callers.acquire(request, workspace, principal, owner)
+      const subscriber: StreamSubscriber = { connection, caller }
+      const set = byWorkspace.get(workspace) ?? new Set()
+      set.add(subscriber)
+      byWorkspace.set(workspace, set)
+      connection.onEnd(() => {
+        caller.release(owner)
+        set.delete(subscriber)
+        if (set.size === 0 && byWorkspace.get(workspace) === set) byWorkspace.delete(workspace)
+      })
+      connection.writeNow(sseFrame('ready', { channel: 'collections' }))
+      return connection.response
+    },
+    start() {
+      unsubscribe = collections?.onChange((event) => {
+        chain = chain
+          .then(() => deliver(event))
+          .catch((error: unknown) =>
+            logger.error('realtime could not deliver a schema change', {
+              error: error instanceof Error ? error.message : String(error),
+            }),
+          )
+      })
+    },
+    stop() {
+      unsubscribe?.()
+      unsubscribe = undefined
+      byWorkspace.clear()
+    },
+  }
+}
