@@ -127,7 +127,10 @@ describe('backlex start', () => {
 })
 
 describe('backlex dev', () => {
-  it('migrates at boot, restarts on changes, survives a broken config, exits 0', async () => {
+  // Three restarts under `node --watch`: give a loaded CI machine room (no time is asserted).
+  it('migrates at boot, restarts on changes, survives a broken config, exits 0', {
+    timeout: 90_000,
+  }, async () => {
     const dir = await project(notesProject({ greeting: 'one' }))
     const cli = launch(dir, 'dev', '--port', '0')
     let url = await cli.listening(0)
