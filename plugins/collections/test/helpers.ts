@@ -9,13 +9,18 @@ import {
   definePlugin,
   type Plugin,
   type Principal,
-  PrincipalResolvers,
   PubSub,
   type PubSubAdapter,
-  WorkspaceResolvers,
 } from '@backlex/kernel'
 import { permissions } from '@backlex/permissions'
-import { type DialectUnderTest, silentLogger, type TestDatabase } from '@backlex/test-utils'
+import {
+  type DialectUnderTest,
+  PRINCIPAL_HEADER,
+  silentLogger,
+  type TestDatabase,
+  testPrincipals,
+  WORKSPACE_HEADER,
+} from '@backlex/test-utils'
 import { sql } from 'kysely'
 import {
   Collections,
@@ -24,29 +29,7 @@ import {
   collections,
 } from '../src/index.js'
 
-export const PRINCIPAL_HEADER = 'x-test-principal'
-export const WORKSPACE_HEADER = 'x-test-workspace'
-
-/** Maps `x-test-principal: {"id":"u1","roles":["editor"]}` to a principal; no header: anonymous. */
-export const testPrincipals = definePlugin({
-  name: '@backlex/test-principals',
-  version: '0.0.0',
-  register(ctx) {
-    ctx.contribute(PrincipalResolvers, ({ request }) => {
-      const header = request.headers.get(PRINCIPAL_HEADER)
-      if (!header) return null
-      const given = JSON.parse(header) as Partial<Principal>
-      return {
-        type: given.type ?? 'user',
-        id: given.id ?? 'u1',
-        userId: given.userId ?? given.id ?? 'u1',
-        roles: given.roles ?? [],
-        admin: given.admin ?? false,
-      }
-    })
-    ctx.contribute(WorkspaceResolvers, (request) => request.headers.get(WORKSPACE_HEADER))
-  },
-})
+export { PRINCIPAL_HEADER, testPrincipals, WORKSPACE_HEADER }
 
 /** Provides a PubSub shared by several kernels: two "instances" of one deployment. */
 export const sharedPubSub = (bus: PubSubAdapter) =>

@@ -7,39 +7,20 @@ import {
   definePlugin,
   type Plugin,
   type Principal,
-  PrincipalResolvers,
   PubSub,
   type PubSubAdapter,
-  WorkspaceResolvers,
 } from '@backlex/kernel'
-import { type DialectUnderTest, silentLogger, type TestDatabase } from '@backlex/test-utils'
+import {
+  type DialectUnderTest,
+  PRINCIPAL_HEADER,
+  silentLogger,
+  type TestDatabase,
+  testPrincipals,
+  WORKSPACE_HEADER,
+} from '@backlex/test-utils'
 import { type CollectionFilterSchema, CollectionSchemas, permissions } from '../src/index.js'
 
-export const PRINCIPAL_HEADER = 'x-test-principal'
-export const WORKSPACE_HEADER = 'x-test-workspace'
-
-/** Maps `x-test-principal: {"id":"u1","roles":["editor"]}` to a principal; no header: anonymous. */
-export const testPrincipals = definePlugin({
-  name: '@backlex/test-principals',
-  version: '0.0.0',
-  register(ctx) {
-    ctx.contribute(PrincipalResolvers, ({ request }) => {
-      const header = request.headers.get(PRINCIPAL_HEADER)
-      if (!header) return null
-      const given = JSON.parse(header) as Partial<Principal>
-      return {
-        type: given.type ?? 'user',
-        id: given.id ?? 'u1',
-        userId: given.userId ?? given.id ?? 'u1',
-        roles: given.roles ?? [],
-        admin: given.admin ?? false,
-        ...(given.scopes ? { scopes: given.scopes } : {}),
-        ...(given.attributes ? { attributes: given.attributes } : {}),
-      }
-    })
-    ctx.contribute(WorkspaceResolvers, (request) => request.headers.get(WORKSPACE_HEADER))
-  },
-})
+export { PRINCIPAL_HEADER, testPrincipals, WORKSPACE_HEADER }
 
 /** Contributes collection schemas, as the collections plugin will. */
 export const testSchemas = (schemas: Record<string, CollectionFilterSchema>) =>

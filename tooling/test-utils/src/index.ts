@@ -81,3 +81,4 @@ export const uniqueChannel = () => uniqueName('ch').toLowerCase()
 
 export { silentLogger } from './silent-logger.js'
 export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server.js'
+export { PRINCIPAL_HEADER, testPrincipals, WORKSPACE_HEADER } from './test-principals.js'

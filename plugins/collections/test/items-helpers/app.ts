@@ -10,43 +10,26 @@ import {
   definePlugin,
   type Plugin,
   type Principal,
-  PrincipalResolvers,
-  WorkspaceResolvers,
 } from '@backlex/kernel'
 import { type PermissionInput, Permissions, permissions } from '@backlex/permissions'
 import { createPostgresDatabase } from '@backlex/postgres'
 import { createSqliteDatabase } from '@backlex/sqlite'
-import { type DialectUnderTest, silentLogger, type TestDatabase } from '@backlex/test-utils'
+import {
+  type DialectUnderTest,
+  PRINCIPAL_HEADER,
+  silentLogger,
+  type TestDatabase,
+  testPrincipals,
+} from '@backlex/test-utils'
 import type { KyselyPlugin } from 'kysely'
 import { Collections, type CollectionsOptions, collections } from '../../src/index.js'
 import type { CollectionInput } from '../../src/schema/definition.js'
 
-export const PRINCIPAL_HEADER = 'x-test-principal'
+export { PRINCIPAL_HEADER }
 
 export const ADMIN: Partial<Principal> = { id: 'admin-1', roles: ['admin'], admin: true }
 export const EDITOR: Partial<Principal> = { id: 'u-editor', roles: ['editor'] }
 export const READER: Partial<Principal> = { id: 'u-reader', roles: ['reader'] }
-
-const principals = definePlugin({
-  name: '@backlex/test-principals',
-  version: '0.0.0',
-  register(ctx) {
-    ctx.contribute(PrincipalResolvers, ({ request }) => {
-      const header = request.headers.get(PRINCIPAL_HEADER)
-      if (!header) return null
-      const given = JSON.parse(header) as Partial<Principal>
-      return {
-        type: given.type ?? 'user',
-        id: given.id ?? 'u1',
-        userId: given.userId ?? given.id ?? 'u1',
-        roles: given.roles ?? [],
-        admin: given.admin ?? false,
-        ...(given.scopes ? { scopes: given.scopes } : {}),
-      }
-    })
-    ctx.contribute(WorkspaceResolvers, (request) => request.headers.get('x-test-workspace'))
-  },
-})
 
 /** Counts the SQL statements a kernel runs (each compiled query, inside transactions too). */
 export interface QueryCounter {
@@ -141,7 +124,7 @@ export async function startItemsApp(
     defineConfig({
       plugins: [
         countingDatabase(adapter, queries),
-        principals(),
+        testPrincipals(),
         permissions(),
         options.plugin ?? collections(options.collections),
         ...(options.extra ?? []),

@@ -9,39 +9,25 @@ import {
   definePlugin,
   type Plugin,
   type Principal,
-  PrincipalResolvers,
 } from '@backlex/kernel'
 import { type NodeServer, serve } from '@backlex/node'
 import { type PermissionInput, Permissions, permissions } from '@backlex/permissions'
 import { createPostgresDatabase } from '@backlex/postgres'
 import { createSqliteDatabase } from '@backlex/sqlite'
-import { type DialectUnderTest, silentLogger, type TestDatabase } from '@backlex/test-utils'
+import {
+  type DialectUnderTest,
+  PRINCIPAL_HEADER,
+  silentLogger,
+  type TestDatabase,
+  testPrincipals,
+} from '@backlex/test-utils'
 import { ClientError, GraphQLClient } from 'graphql-request'
 import { type KyselyPlugin, sql } from 'kysely'
 import { type GraphQLOptionsInput, graphql } from '../../src/index.js'
 
-export const PRINCIPAL_HEADER = 'x-test-principal'
-export const ADMIN: Partial<Principal> = { id: 'admin-1', roles: ['admin'], admin: true }
+export { PRINCIPAL_HEADER }
 
-const principals = definePlugin({
-  name: '@backlex/test-principals',
-  version: '0.0.0',
-  register(ctx) {
-    ctx.contribute(PrincipalResolvers, ({ request }) => {
-      const header = request.headers.get(PRINCIPAL_HEADER)
-      if (!header) return null
-      const given = JSON.parse(header) as Partial<Principal>
-      return {
-        type: given.type ?? 'user',
-        id: given.id ?? 'u1',
-        userId: given.userId ?? given.id ?? 'u1',
-        roles: given.roles ?? [],
-        admin: given.admin ?? false,
-        ...(given.scopes ? { scopes: given.scopes } : {}),
-      }
-    })
-  },
-})
+export const ADMIN: Partial<Principal> = { id: 'admin-1', roles: ['admin'], admin: true }
 
 export interface QueryCounter {
   count: number
@@ -119,7 +105,7 @@ export async function startServer(
     defineConfig({
       plugins: [
         countingDatabase(adapter, queries),
-        principals(),
+        testPrincipals(),
         permissions(),
         collections(),
         graphql(options.graphql),
