@@ -116,6 +116,32 @@ export async function missingKeys(
   throw ItemsErrors.ITEM_NOT_FOUND(model.slug, missing[0])
 }
 
+/**
+ * The full rows of `keys` that the caller may change (`writable`: its row filter), or the
+ * 404 / 403 of `missingKeys` when any key is not among them.
+ */
+export async function changeableRows(
+  db: Db,
+  scope: ItemsScope,
+  model: CollectionModel,
+  keys: readonly Key[],
+  writable: readonly Expression<unknown>[],
+  action: 'update' | 'delete',
+): Promise<{ key: Key; item: Item; raw: Record<string, unknown> }[]> {
+  const rows = await fullRows(db, model, [keyList(model, keys), ...writable])
+  if (rows.length < keys.length) {
+    const found = new Set(rows.map((r) => String(r.key)))
+    await missingKeys(
+      db,
+      scope,
+      model,
+      keys.filter((k) => !found.has(String(k))),
+      action,
+    )
+  }
+  return rows
+}
+
 /** Checks the number of items or keys of one request. */
 export function checkBatch(ctx: WriteContext, size: number): void {
   if (size > ctx.maxBatch) throw ItemsErrors.BATCH_TOO_LARGE(size, ctx.maxBatch)

@@ -6,11 +6,10 @@ import type { Db } from '../read/select.js'
 import type { ItemsScope } from '../scope.js'
 import {
   atomically,
+  changeableRows,
   checkBatch,
-  fullRows,
   type Key,
   keyList,
-  missingKeys,
   type WriteContext,
 } from './context.js'
 import { ITEM_EVENTS, type ItemsChangedEvent, type ItemsDeletePayload } from './events.js'
@@ -38,17 +37,7 @@ export async function deleteItems(
       : await selectKeys(ctx, scope, slug, selection.query, writable)
   if (keys.length === 0) return []
   const { deleted, before } = await atomically(ctx, slug, async (db: Db) => {
-    const rows = await fullRows(db, model, [keyList(model, keys), ...writable])
-    if (rows.length < keys.length) {
-      const found = new Set(rows.map((r) => String(r.key)))
-      await missingKeys(
-        db,
-        scope,
-        model,
-        keys.filter((k) => !found.has(String(k))),
-        'delete',
-      )
-    }
+    const rows = await changeableRows(db, scope, model, keys, writable, 'delete')
     const payload = await ctx.events.filter<ItemsDeletePayload>(
       ITEM_EVENTS.delete,
       { workspace: scope.workspace, collection: slug, keys: rows.map((r) => r.key) },

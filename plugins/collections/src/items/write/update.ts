@@ -10,12 +10,12 @@ import { allOf, type Db } from '../read/select.js'
 import type { ItemsScope } from '../scope.js'
 import {
   atomically,
+  changeableRows,
   checkBatch,
   checkValidation,
   fullRows,
   type Key,
   keyList,
-  missingKeys,
   type WriteContext,
 } from './context.js'
 import { ITEM_EVENTS, type ItemsChangedEvent, type ItemsUpdatePayload } from './events.js'
@@ -107,17 +107,7 @@ export async function updateItems(
       : await selectKeys(ctx, scope, slug, selection.query, writable)
   if (keys.length === 0) return []
   const { changed, before, after } = await atomically(ctx, slug, async (db: Db) => {
-    const rows = await fullRows(db, model, [keyList(model, keys), ...writable])
-    if (rows.length < keys.length) {
-      const found = new Set(rows.map((r) => String(r.key)))
-      await missingKeys(
-        db,
-        scope,
-        model,
-        keys.filter((k) => !found.has(String(k))),
-        'update',
-      )
-    }
+    const rows = await changeableRows(db, scope, model, keys, writable, 'update')
     const changed = rows.map((r) => r.key)
     const payload = await ctx.events.filter<ItemsUpdatePayload>(
       ITEM_EVENTS.update,
