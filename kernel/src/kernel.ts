@@ -44,6 +44,12 @@ export interface Backlex extends KernelHandle {
   fetch(request: Request, env?: unknown, executionCtx?: unknown): Promise<Response>
   /** Registers, orders and boots every plugin (and applies migrations when configured). */
   boot(): Promise<void>
+  /**
+   * Asks booted plugins to end long-lived responses (their `drain` hooks, in reverse boot
+   * order), for a server that has stopped accepting connections. Idempotent; `shutdown()`
+   * drains first when this was not called.
+   */
+  drain(): Promise<void>
   /** Shuts plugins down in reverse boot order and waits for pending action hooks. */
   shutdown(): Promise<void>
   /** Registers and orders plugins without booting them (CLI: `plugins`, `routes`). */
@@ -447,25 +453,36 @@ export function createBacklex(config: BacklexConfig): Backlex {
     booted.push(name)
   }
 
-  async function shutdownBooted(): Promise<void> {
-    const reg = registration
-    while (booted.length > 0) {
-      const name = booted.pop() as string
-      const entry = reg?.plugins.get(name)
-      if (!entry?.spec.shutdown) continue
-      try {
-        await withTimeout(
-          Promise.resolve(entry.spec.shutdown(bootContextOf(name), entry.options as never)),
-          resolved.bootTimeoutMs,
-          () => KernelErrors.BOOT_TIMEOUT(name, resolved.bootTimeoutMs),
-        )
-      } catch (error) {
-        logger.error('plugin shutdown failed', {
-          plugin: name,
-          error: error instanceof Error ? error.message : String(error),
-        })
-      }
+  /** Runs one lifecycle hook of a booted plugin within the timeout; failures are logged. */
+  async function runStopHook(name: string, hook: 'drain' | 'shutdown'): Promise<void> {
+    const entry = registration?.plugins.get(name)
+    const run = entry?.spec[hook]
+    if (!entry || !run) return
+    try {
+      await withTimeout(
+        Promise.resolve(run(bootContextOf(name), entry.options as never)),
+        resolved.bootTimeoutMs,
+        () => KernelErrors.BOOT_TIMEOUT(name, resolved.bootTimeoutMs),
+      )
+    } catch (error) {
+      logger.error(`plugin ${hook} failed`, {
+        plugin: name,
+        error: error instanceof Error ? error.message : String(error),
+      })
     }
+  }
+
+  let draining: Promise<void> | undefined
+  function drainBooted(): Promise<void> {
+    draining ??= (async () => {
+      for (const name of [...booted].reverse()) await runStopHook(name, 'drain')
+    })()
+    return draining
+  }
+
+  async function shutdownBooted(): Promise<void> {
+    while (booted.length > 0) await runStopHook(booted.pop() as string, 'shutdown')
+    draining = undefined
     instances.clear()
   }
 
@@ -533,10 +550,15 @@ export function createBacklex(config: BacklexConfig): Backlex {
       })()
       return booting
     },
+    async drain() {
+      if (state !== 'ready') return
+      await drainBooted()
+    },
     async shutdown() {
       if (state === 'stopped' || state === 'stopping') return
       if (booting) await booting.catch(() => {})
       state = 'stopping'
+      await drainBooted()
       await events.settled()
       await shutdownBooted()
       state = 'stopped'

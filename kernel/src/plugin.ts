@@ -1,4 +1,4 @@
-// The plugin API: a plugin is data plus three lifecycle functions (register, boot, shutdown).
+// The plugin API: a plugin is data plus lifecycle functions (register, boot, drain, shutdown).
 import type { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
@@ -76,6 +76,12 @@ export interface PluginSpec<O extends z.ZodType = z.ZodType> {
   migrations?: Readonly<Record<string, PluginMigration>>
   register?(ctx: RegisterContext, options: z.output<O>): void
   boot?(ctx: BootContext, options: z.output<O>): Promise<void> | void
+  /**
+   * The server has stopped accepting connections and waits for in-flight requests: end
+   * long-lived responses (event streams) now, so that the wait does not run into its timeout.
+   * Runs once, in reverse boot order, before `shutdown`; requests are still served meanwhile.
+   */
+  drain?(ctx: BootContext, options: z.output<O>): Promise<void> | void
   shutdown?(ctx: BootContext, options: z.output<O>): Promise<void> | void
 }
 

@@ -29,7 +29,10 @@ export interface NodeServer {
   readonly hostname: string
   readonly kernel: Backlex
   readonly server: Server
-  /** Stops accepting, lets in-flight requests finish, shuts the kernel down. Idempotent. */
+  /**
+   * Stops accepting, asks plugins to end long-lived streams (`drain`), lets in-flight requests
+   * finish, shuts the kernel down. Idempotent.
+   */
   close(): Promise<void>
 }
 
@@ -91,7 +94,11 @@ export async function serve(
   const close = () => {
     closing ??= (async () => {
       try {
-        const { aborted } = await graceful.close(shutdownTimeoutMs)
+        // Stop accepting first, then let plugins end their event streams: open streams are
+        // in-flight requests that would otherwise hold the drain until its timeout.
+        const drained = graceful.close(shutdownTimeoutMs)
+        await kernel.drain()
+        const { aborted } = await drained
         if (aborted > 0) {
           logger.warn('shutdown timeout: requests cut off', {
             aborted,

@@ -9,7 +9,7 @@ import { silentLogger } from '@backlex/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type NodeServer, serve } from '../src/index.js'
 import { hello, needsMailer } from './plugins.js'
-import { blocking } from './slow-plugin.js'
+import { blocking, streaming } from './slow-plugin.js'
 
 let dir: string
 const servers: NodeServer[] = []
@@ -186,5 +186,25 @@ describe('serve', () => {
       expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ aborted: 1 }) }),
     )
     release()
+  })
+
+  it('close() has plugins end open streams (drain) instead of waiting for the timeout', async () => {
+    const lines = silentLogger().lines
+    const { plugin, opened, order } = streaming()
+    const server = await start(
+      { plugins: [plugin], logger: silentLogger(lines) },
+      // Longer than the test's own timeout: only drain can end the stream in time.
+      { hostname: '127.0.0.1', shutdownTimeoutMs: 60_000 },
+    )
+    const response = await fetch(`${server.url}/api/stream`)
+    expect(response.status).toBe(200)
+    await opened()
+    const body = response.text()
+    await server.close()
+    expect(await body).toBe(': open\n\n')
+    expect(order).toEqual(['drain', 'shutdown'])
+    expect(lines).not.toContainEqual(
+      expect.objectContaining({ fields: expect.objectContaining({ aborted: expect.anything() }) }),
+    )
   })
 })

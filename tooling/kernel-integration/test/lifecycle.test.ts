@@ -78,6 +78,53 @@ describe.each(dialects.filter((d) => d.available))('lifecycle on $dialect', (dia
     ])
   })
 
+  it('drains in reverse boot order once, before shutdown, while still serving requests', async () => {
+    const h = await harness(dialect)
+    const events: string[] = []
+    const stage = (name: string, requires: (typeof A)[], provides: (typeof A)[]) =>
+      definePlugin({
+        name,
+        version: '1.0.0',
+        requires,
+        provides,
+        register(ctx) {
+          for (const token of provides) ctx.provide(token, () => ({ name }))
+        },
+        drain() {
+          events.push(`drain ${name}`)
+          if (name === '@test/first') throw new Error('drain broke')
+        },
+        shutdown() {
+          events.push(`shutdown ${name}`)
+        },
+      })
+    const app = h.kernel([stage('@test/second', [A], [])(), stage('@test/first', [], [A])()])
+    await app.boot()
+    await Promise.all([app.drain(), app.drain()])
+    expect(events).toEqual(['drain @test/second', 'drain @test/first'])
+    // Draining ends streams, not the server: requests are still answered.
+    expect((await app.fetch(new Request('http://local/health'))).status).toBe(200)
+    await app.shutdown()
+    expect(events).toEqual([
+      'drain @test/second',
+      'drain @test/first',
+      'shutdown @test/second',
+      'shutdown @test/first',
+    ])
+
+    // shutdown() alone drains first.
+    events.length = 0
+    const again = h.kernel([stage('@test/second', [A], [])(), stage('@test/first', [], [A])()])
+    await again.boot()
+    await again.shutdown()
+    expect(events).toEqual([
+      'drain @test/second',
+      'drain @test/first',
+      'shutdown @test/second',
+      'shutdown @test/first',
+    ])
+  })
+
   it('fails with MISSING_PROVIDER naming the plugin and the service', async () => {
     const h = await harness(dialect)
     const needsB = definePlugin({ name: '@test/needs-b', version: '1.0.0', requires: [B] })
