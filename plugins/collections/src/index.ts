@@ -4,6 +4,13 @@
 export type { InspectedColumn, InspectedForeignKey, TableInspection } from './adopt/introspect.js'
 export { type CollectionsErrorCode, CollectionsErrors } from './errors.js'
 export {
+  ACTIVITY_ACTION,
+  type ActivityEntry,
+  ActivityLog,
+  type ActivityLogService,
+} from './items/audit/activity-log.js'
+export { ACTIVITY_TABLE } from './items/audit/migrations.js'
+export {
   type Activity,
   type ActivityQuery,
   AGGREGATE_FUNCTIONS,

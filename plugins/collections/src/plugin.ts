@@ -1,10 +1,11 @@
 // The @backlex/collections plugin: the schema half (collections, adopt, DDL, broadcast) and the
 // items half (registered by ./items/index.js) in one plugin.
-import { Database, definePlugin, OpenApiContributions, PubSub } from '@backlex/kernel'
+import { Clock, Database, definePlugin, OpenApiContributions, PubSub } from '@backlex/kernel'
 import { CollectionSchemas, Permissions } from '@backlex/permissions'
 import { z } from 'zod'
 import pkg from '../package.json' with { type: 'json' }
 import { adoptRoutes } from './adopt/routes.js'
+import { ActivityLog, createActivityLog } from './items/audit/activity-log.js'
 import { Items, itemsMigrations, itemsOptions, registerItems } from './items/index.js'
 import { schemaMigrations } from './migrations.js'
 import { addCollectionsToDocument } from './openapi.js'
@@ -34,7 +35,7 @@ export const collections = definePlugin({
   kernel: '^0.1.0',
   requires: [Database, Permissions],
   optional: [PubSub],
-  provides: [Collections, Items],
+  provides: [Collections, Items, ActivityLog],
   options: collectionsOptions,
   // Items migrations are named `0100_...` and up, so they sort after the schema half's.
   migrations: { ...schemaMigrations, ...itemsMigrations },
@@ -66,6 +67,11 @@ export const collections = definePlugin({
       if (service) await addCollectionsToDocument(document, service, request.workspace)
     })
     registerItems(ctx, options.items)
+    // The one activity log: other plugins write their entries (mcp.call, ...) through it.
+    ctx.provide(ActivityLog, (boot) => {
+      const database = boot.get(Database)
+      return createActivityLog(database.db, database.dialect, boot.kernel.get(Clock))
+    })
   },
   async boot(ctx) {
     await (ctx.get(Collections) as CollectionsRuntime).start()

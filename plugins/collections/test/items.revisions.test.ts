@@ -58,7 +58,7 @@ describe.each(dialects.filter((d) => d.available))(
         data: { id, title: 'Better', views: 3, status: 'draft', owner: 'u-editor' },
         createdAt: '2024-06-15T13:00:00.000Z',
         activity: {
-          action: 'update',
+          action: 'item.update',
           principalType: 'apiKey',
           userId: 'u-editor',
           apiKeyId: 'key-1',
@@ -66,7 +66,7 @@ describe.each(dialects.filter((d) => d.available))(
         },
       })
       expect(res.body.data[2]?.activity).toMatchObject({
-        action: 'create',
+        action: 'item.create',
         principalType: 'user',
         userId: 'u-editor',
         apiKeyId: null,
@@ -139,15 +139,15 @@ describe.each(dialects.filter((d) => d.available))(
       await t.request('PATCH', '/api/items/articles/5', { as: KEY, body: { views: 1 } })
       const all = await t.request<{ data: Activity[] }>('GET', '/api/activity', { as: ADMIN })
       expect(all.body.data.map((a) => [a.action, a.userId, a.item])).toEqual([
-        ['update', 'u-editor', '5'],
-        ['create', 'u-other', '6'],
-        ['create', 'u-editor', '5'],
+        ['item.update', 'u-editor', '5'],
+        ['item.create', 'u-other', '6'],
+        ['item.create', 'u-editor', '5'],
       ])
       const own = await t.request<{ data: Activity[] }>('GET', '/api/activity', { as: EDITOR })
       expect(own.body.data.map((a) => a.item)).toEqual(['5', '5'])
       const filtered = await t.request<{ data: Activity[] }>(
         'GET',
-        '/api/activity?action=create&collection=articles&limit=1',
+        '/api/activity?action=item.create&collection=articles&limit=1',
         { as: ADMIN },
       )
       expect(filtered.body.data.map((a) => a.item)).toEqual(['6'])

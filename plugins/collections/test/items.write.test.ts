@@ -290,7 +290,7 @@ describe.each(dialects.filter((d) => d.available))('items writes on $dialect', (
     )
     expect(activity).toEqual([
       {
-        action: 'create',
+        action: 'item.create',
         collection: 'articles',
         item: '5',
         principal_type: 'user',
@@ -299,7 +299,7 @@ describe.each(dialects.filter((d) => d.available))('items writes on $dialect', (
         request_id: expect.any(String),
       },
       {
-        action: 'create',
+        action: 'item.create',
         collection: 'articles',
         item: '6',
         principal_type: 'user',
@@ -308,7 +308,7 @@ describe.each(dialects.filter((d) => d.available))('items writes on $dialect', (
         request_id: expect.any(String),
       },
       {
-        action: 'update',
+        action: 'item.update',
         collection: 'articles',
         item: '5',
         principal_type: 'user',
@@ -317,7 +317,7 @@ describe.each(dialects.filter((d) => d.available))('items writes on $dialect', (
         request_id: expect.any(String),
       },
       {
-        action: 'delete',
+        action: 'item.delete',
         collection: 'articles',
         item: '6',
         principal_type: 'user',

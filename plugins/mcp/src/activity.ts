@@ -1,58 +1,79 @@
-// Writes the backlex_mcp_calls row of each tools/call. A failed write is logged, never turned
-// into a failed call: the caller's work has already happened.
-import type { DatabaseAdapter, LoggerAdapter, Principal } from '@backlex/kernel'
-import type { McpEndpoint } from './guards.js'
-import { MCP_CALLS_TABLE } from './migrations.js'
+// Records each tools/call in the activity log of @backlex/collections (action `mcp.call`), or in
+// the server log when it is not installed. Never blocks or fails the call: the write runs after
+// the result is handed back, and a failed write is only logged.
+import type { KernelHandle } from '@backlex/kernel'
+import type { McpCaller } from './caller.js'
 
-export interface McpCallRecord {
-  workspace: string
-  endpoint: McpEndpoint
+// Writes still running after their response, per kernel; the plugin's shutdown waits for them.
+const pending = new WeakMap<KernelHandle, Set<Promise<void>>>()
+
+/** What an `mcp.call` entry keeps. The tool's arguments are never stored: they may hold secrets. */
+export interface McpCallDetail {
   tool: string
-  principal: Principal
+  /** `agent` (/mcp) or `admin` (/api/admin/mcp). */
+  endpoint: McpCaller['endpoint']
+  ok: boolean
   /** null when the call succeeded; else the error code it ended with. */
-  errorCode: string | null
+  error: string | null
   durationMs: number
-  requestId: string | null
-  at: Date
 }
 
 /**
- * Appends one call to `backlex_mcp_calls`.
+ * Resolves when every activity write started on `kernel` so far is done (for shutdown).
  * @example
- * await recordMcpCall(database, logger, { workspace: 'main', endpoint: 'agent', tool: 'notes.list', ... })
+ * await activityWritesSettled(ctx.kernel)
  */
-export async function recordMcpCall(
-  database: DatabaseAdapter,
-  logger: LoggerAdapter,
-  call: McpCallRecord,
-): Promise<void> {
-  try {
-    await database.db
-      .insertInto(MCP_CALLS_TABLE)
-      .values({
-        id: crypto.randomUUID(),
-        workspace: call.workspace,
-        endpoint: call.endpoint,
-        tool: call.tool,
-        principal_type: call.principal.type,
-        principal_id: call.principal.id,
-        user_id: call.principal.userId,
-        ok:
-          database.dialect === 'postgres'
-            ? call.errorCode === null
-            : call.errorCode === null
-              ? 1
-              : 0,
-        error_code: call.errorCode,
-        duration_ms: Math.max(0, Math.round(call.durationMs)),
-        request_id: call.requestId,
-        created_at: database.dialect === 'postgres' ? call.at : call.at.toISOString(),
-      })
-      .execute()
-  } catch (error) {
-    logger.error('could not record an MCP tool call', {
-      tool: call.tool,
-      error: error instanceof Error ? error.message : String(error),
+export async function activityWritesSettled(kernel: KernelHandle): Promise<void> {
+  const writes = pending.get(kernel)
+  while (writes && writes.size > 0) await Promise.all([...writes])
+}
+
+/**
+ * Starts writing the `mcp.call` entry of one call and returns at once. The write is handed to
+ * the runtime's waitUntil (Workers) and awaited by the plugin's shutdown.
+ * @example
+ * recordMcpCall(caller, { tool: 'items.list', endpoint: 'agent', ok: true, error: null, durationMs: 4 })
+ */
+export function recordMcpCall(caller: McpCaller, detail: McpCallDetail): void {
+  const { principal } = caller
+  if (!caller.activity) {
+    caller.logger.info('mcp.call', {
+      ...detail,
+      workspace: caller.workspace,
+      principalType: principal.type,
+      principalId: principal.id,
+      userId: principal.userId,
     })
+    return
   }
+  const log = caller.activity
+  const write = Promise.resolve()
+    .then(() =>
+      log.record({
+        workspace: caller.workspace,
+        action: 'mcp.call',
+        principal,
+        requestId: caller.requestId,
+        clientAddress: caller.clientAddress,
+        detail: { ...detail },
+      }),
+    )
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        caller.logger.error('could not record an MCP tool call', {
+          tool: detail.tool,
+          error: error instanceof Error ? error.message : String(error),
+        })
+      },
+    )
+  let writes = pending.get(caller.kernel)
+  if (!writes) {
+    writes = new Set()
+    pending.set(caller.kernel, writes)
+  }
+  const running = writes
+  running.add(write)
+  void write.finally(() => running.delete(write))
+  caller.waitUntil(write)
 }

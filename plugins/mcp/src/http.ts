@@ -2,7 +2,6 @@
 // Streamable HTTP with JSON responses: any instance can answer any request, no session to share.
 import {
   type BacklexError,
-  Database,
   defineRoute,
   errorBody,
   type HttpMethod,
@@ -12,6 +11,7 @@ import {
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
 import { McpErrors } from './errors.js'
 import type { McpEndpoint } from './guards.js'
+import { ActivityLogService } from './optional-services.js'
 import { createMcpServer, type McpServerInfo } from './server.js'
 
 /** What every MCP server of this plugin says about itself at initialize. */
@@ -41,10 +41,12 @@ async function handleMessages(
       principal: ctx.principal,
       workspace: ctx.workspace,
       requestId: ctx.requestId,
+      clientAddress: ctx.clientAddress,
       endpoint,
       kernel: ctx.kernel,
       logger: ctx.logger,
-      database: ctx.kernel.get(Database),
+      activity: ctx.kernel.tryGet(ActivityLogService),
+      waitUntil: (work) => ctx.waitUntil(work),
     },
     { name: ctx.kernel.config.name, ...settings },
   )

@@ -30,3 +30,22 @@ export interface ReadRulesSource {
 
 /** @backlex/permissions' service, seen through `ReadRulesSource`. */
 export const ReadRules = defineService<ReadRulesSource>('backlex.permissions')
+
+/** One entry of the activity log, as `ActivityLog.record` of @backlex/collections takes it. */
+export interface ActivityRecord {
+  workspace: string
+  /** Dot-namespaced; this plugin writes `mcp.call`. */
+  action: string
+  principal: Principal
+  requestId?: string | null
+  clientAddress?: string | null
+  detail?: Record<string, unknown> | null
+}
+
+/** What tool calls need from the ActivityLog service (`backlex.activity`). */
+export interface ActivityRecorder {
+  record(entry: ActivityRecord): Promise<unknown>
+}
+
+/** @backlex/collections' ActivityLog service, seen through `ActivityRecorder`. */
+export const ActivityLogService = defineService<ActivityRecorder>('backlex.activity')

@@ -1,10 +1,10 @@
-// The mcp() plugin: the MCP endpoints, the tool-call log table, and optional use of the
-// Collections (resources) and Permissions (which schemas a caller may see) services.
-import { Database, definePlugin } from '@backlex/kernel'
+// The mcp() plugin: the MCP endpoints, and optional use of the Collections (resources),
+// Permissions (which schemas a caller may see) and ActivityLog (one entry per call) services.
+import { definePlugin } from '@backlex/kernel'
 import pkg from '../package.json' with { type: 'json' }
+import { activityWritesSettled } from './activity.js'
 import { mcpRoutes } from './http.js'
-import { migrations } from './migrations.js'
-import { CollectionSchemasService, ReadRules } from './optional-services.js'
+import { ActivityLogService, CollectionSchemasService, ReadRules } from './optional-services.js'
 import { mcpOptions } from './options.js'
 
 const DEFAULT_INSTRUCTIONS =
@@ -13,19 +13,18 @@ const DEFAULT_INSTRUCTIONS =
 /**
  * An MCP server over every kernel tool: `POST /mcp` for workspace agents (every tool but admin
  * tools) and `POST /api/admin/mcp` for admins (every tool). Callers authenticate with an API key
- * or a session; each call runs as that principal, inside the key's MCP guards.
+ * or a session; each call runs as that principal, inside the key's MCP guards, and is recorded
+ * as an `mcp.call` entry of the activity log when `@backlex/collections` is installed.
  * @example
  * import { mcp } from '@backlex/mcp'
- * defineConfig({ plugins: [auth(), permissions(), mcp()] })
+ * defineConfig({ plugins: [auth(), permissions(), collections(), mcp()] })
  */
 export const mcp = definePlugin({
   name: '@backlex/mcp',
   version: pkg.version,
   kernel: '^0.1.0',
-  requires: [Database],
-  optional: [CollectionSchemasService, ReadRules],
+  optional: [CollectionSchemasService, ReadRules, ActivityLogService],
   options: mcpOptions,
-  migrations,
   register(ctx, options) {
     const settings = {
       version: pkg.version,
@@ -38,5 +37,9 @@ export const mcp = definePlugin({
       const at = { path: '/admin/mcp', root: false, endpoint: 'admin' } as const
       for (const route of mcpRoutes(at, settings)) ctx.route(route)
     }
+  },
+  async shutdown(ctx) {
+    // Before the database closes (this plugin boots after collections, so shuts down first).
+    await activityWritesSettled(ctx.kernel)
   },
 })

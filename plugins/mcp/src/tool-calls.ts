@@ -1,5 +1,5 @@
 // tools/list and tools/call over the kernel's tool registry: guards first, then the kernel runs
-// the tool as the caller's principal; the outcome becomes an MCP result and one activity row.
+// the tool as the caller's principal; the outcome becomes an MCP result and one `mcp.call` entry.
 import {
   type BacklexError,
   isBacklexError,
@@ -89,7 +89,8 @@ function toolSuccess(result: unknown): McpToolResult {
 }
 
 /**
- * Runs one tools/call as the caller and records it. Unknown tools are a JSON-RPC error (-32602);
+ * Runs one tools/call as the caller and records it (`mcp.call`, without its arguments, written
+ * after the result is handed back). Unknown tools are a JSON-RPC error (-32602);
  * everything else, including refused tools and invalid arguments, is a tool result with
  * `isError: true` that the agent can read and act on.
  * @example
@@ -101,27 +102,24 @@ export async function callMcpTool(
   args: Record<string, unknown> | undefined,
 ): Promise<McpToolResult> {
   const started = performance.now()
-  const record = (errorCode: string | null) =>
-    recordMcpCall(caller.database, caller.logger, {
-      workspace: caller.workspace,
-      endpoint: caller.endpoint,
+  const record = (error: string | null) =>
+    recordMcpCall(caller, {
       tool: name.slice(0, 200),
-      principal: caller.principal,
-      errorCode,
-      durationMs: performance.now() - started,
-      requestId: caller.requestId,
-      at: new Date(),
+      endpoint: caller.endpoint,
+      ok: error === null,
+      error,
+      durationMs: Math.max(0, Math.round(performance.now() - started)),
     })
 
   const tool = caller.kernel.tools.get(name)
   if (!tool) {
-    await record('MCP_UNKNOWN_TOOL')
+    record('MCP_UNKNOWN_TOOL')
     const error = McpErrors.UNKNOWN_TOOL(name)
     throw new McpError(ErrorCode.InvalidParams, error.message, { code: error.code, tool: name })
   }
   const refused = toolRefusal(tool, caller.principal, caller.endpoint)
   if (refused) {
-    await record(refused.code)
+    record(refused.code)
     return toolError(refused)
   }
   try {
@@ -130,7 +128,7 @@ export async function callMcpTool(
       workspace: caller.workspace,
       requestId: caller.requestId,
     })
-    await record(null)
+    record(null)
     return toolSuccess(result)
   } catch (error) {
     let known: BacklexError
@@ -145,7 +143,7 @@ export async function callMcpTool(
       })
       known = KernelErrors.INTERNAL()
     }
-    await record(known.code)
+    record(known.code)
     return toolError(known)
   }
 }

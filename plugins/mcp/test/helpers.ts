@@ -36,6 +36,8 @@ export interface McpTestServer {
   db: TestDatabase
   // biome-ignore lint/suspicious/noExplicitAny: tests read any table
   sql: Kysely<any>
+  /** What the server logged. */
+  logs: ReturnType<typeof silentLogger>['lines']
   /** First user: admin. */
   admin: Account
   /** Holds the `reader` role: may read its own notes' id, owner and title. */
@@ -55,9 +57,10 @@ export async function startMcpServer(
   db: TestDatabase,
   extra: Plugin[] = [],
 ): Promise<McpTestServer> {
+  const logger = silentLogger()
   const server = await serve(
     {
-      logger: silentLogger(),
+      logger,
       migrateOnBoot: true,
       plugins: [
         db.plugin(),
@@ -163,6 +166,7 @@ export async function startMcpServer(
     url,
     db,
     sql,
+    logs: logger.lines,
     admin,
     ada,
     bob,
@@ -202,4 +206,21 @@ export function resultJson(result: unknown): unknown {
 export function resultText(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? []
   return content.find((c) => c.type === 'text')?.text ?? ''
+}
+
+/**
+ * Runs `read` until `done` holds for its result (at most `attempts` times, a few milliseconds
+ * apart), and returns the last result: for what the server writes just after it answers.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  attempts = 100,
+): Promise<T> {
+  let value = await read()
+  for (let i = 1; i < attempts && !done(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    value = await read()
+  }
+  return value
 }

@@ -1,8 +1,8 @@
 // The MCP endpoint over real HTTP, driven by the official SDK client: initialize, list, call,
-// errors, authentication, both endpoints, and the activity log, on each SQL dialect.
+// errors, authentication, both endpoints, and the call log (without collections), on each SQL
+// dialect.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MCP_CALLS_TABLE } from '../src/index.js'
 import {
   connectHttp,
   dialectsUnderTest,
@@ -254,36 +254,36 @@ describe.each(dialectsUnderTest)('MCP over HTTP on $dialect', (dialect) => {
     })
   })
 
-  it('writes one activity row per call, with the principal, outcome and error code', async () => {
+  it('without @backlex/collections, logs each call (never its arguments) through the logger', async () => {
     const key = await t.createKey(t.bob)
     const client = await connect(key.secret)
     await client.callTool({ name: 'notes.list', arguments: {} })
-    await client.callTool({ name: 'notes.create', arguments: { title: '' } })
+    await client.callTool({ name: 'notes.create', arguments: { title: '', secret: 'hunter2' } })
     await client.callTool({ name: 'notes.missing', arguments: {} }).catch(() => {})
-    const rows = await t.sql
-      .selectFrom(MCP_CALLS_TABLE)
-      .selectAll()
-      .where('principal_id', '=', key.id)
-      .orderBy('tool')
-      .execute()
+    const calls = t.logs.filter((l) => l.message === 'mcp.call' && l.fields?.principalId === key.id)
     expect(
-      rows.map((r) => [
-        r.tool,
-        r.endpoint,
-        r.principal_type,
-        r.user_id,
-        Boolean(r.ok),
-        r.error_code,
+      calls.map((l) => [
+        l.level,
+        l.fields?.tool,
+        l.fields?.endpoint,
+        l.fields?.ok,
+        l.fields?.error,
       ]),
     ).toEqual([
-      ['notes.create', 'agent', 'apiKey', t.bob.userId, false, 'VALIDATION_FAILED'],
-      ['notes.list', 'agent', 'apiKey', t.bob.userId, true, null],
-      ['notes.missing', 'agent', 'apiKey', t.bob.userId, false, 'MCP_UNKNOWN_TOOL'],
+      ['info', 'notes.list', 'agent', true, null],
+      ['info', 'notes.create', 'agent', false, 'VALIDATION_FAILED'],
+      ['info', 'notes.missing', 'agent', false, 'MCP_UNKNOWN_TOOL'],
     ])
-    for (const row of rows) {
-      expect(row.workspace).toBe('main')
-      expect(Number(row.duration_ms)).toBeGreaterThanOrEqual(0)
-      expect(row.request_id).toMatch(/\S/)
+    for (const call of calls) {
+      expect(call.fields).toMatchObject({
+        workspace: 'main',
+        principalType: 'apiKey',
+        userId: t.bob.userId,
+        durationMs: expect.any(Number),
+      })
+      expect(JSON.stringify(call.fields)).not.toContain('hunter2')
     }
+    // No table of its own: the plugin has no migrations.
+    expect(t.server.kernel.plugins().find((p) => p.name === '@backlex/mcp')?.migrations).toEqual([])
   })
 })

@@ -1,12 +1,12 @@
 // The MCP endpoint in workerd (Miniflare, D1, no nodejs_compat): the web-standard transport,
-// stateless JSON responses, guards, permission filtering and the activity log, driven by the SDK
-// client through the Worker.
+// stateless JSON responses, guards, permission filtering and the activity log (@backlex/collections
+// on D1), driven by the SDK client through the Worker.
 import { join } from 'node:path'
 import { startWorker, type WorkerUnderTest } from '@backlex/cloudflare/testing'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { resultJson, resultText } from './helpers.js'
+import { eventually, resultJson, resultText } from './helpers.js'
 
 const entry = join(import.meta.dirname, 'fixtures/worker.ts')
 type ErrorBody = { errors: { message: string; extensions: { code: string } }[] }
@@ -77,11 +77,10 @@ describe('@backlex/mcp in workerd', () => {
   it('initializes, lists and calls tools as the key’s principal, rows filtered per principal', async () => {
     const admin = await connect('blx_admin')
     expect(admin.getServerVersion()).toEqual({ name: 'backlex', version: '0.1.0' })
-    expect((await admin.listTools()).tools.map((tool) => tool.name).sort()).toEqual([
-      'notes.create',
-      'notes.delete',
-      'notes.list',
-    ])
+    const names = (await admin.listTools()).tools.map((tool) => tool.name)
+    expect(names).toEqual(
+      expect.arrayContaining(['notes.create', 'notes.delete', 'notes.list', 'items.list']),
+    )
     const all = await admin.callTool({ name: 'notes.list', arguments: {} })
     expect((resultJson(all) as { data: unknown[] }).data).toHaveLength(2)
 
@@ -95,7 +94,10 @@ describe('@backlex/mcp in workerd', () => {
 
   it('applies read-only guards at dispatch and logs every call in D1', async () => {
     const client = await connect('blx_ada_read_only')
-    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['notes.list'])
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(
+      expect.arrayContaining(['notes.list', 'items.list']),
+    )
+    expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('notes.delete')
     const refused = await client.callTool({ name: 'notes.delete', arguments: { id: 'w1' } })
     expect(refused.isError).toBe(true)
     expect(resultText(refused)).toMatch(/^READ_ONLY_KEY:/)
@@ -103,9 +105,29 @@ describe('@backlex/mcp in workerd', () => {
     const d1 = await worker.d1()
     const notes = await d1.prepare("select id from mcp_test_notes where id = 'w1'").all()
     expect(notes.results).toHaveLength(1)
-    const { results } = await d1
-      .prepare("select tool, ok, error_code from backlex_mcp_calls where principal_id = 'k-ada-ro'")
-      .all()
-    expect(results).toEqual([{ tool: 'notes.delete', ok: 0, error_code: 'READ_ONLY_KEY' }])
+    // Written after the response, kept alive by waitUntil: read until it is there.
+    const calls = await eventually(
+      async () =>
+        (
+          await d1
+            .prepare(
+              "select action, detail from backlex_collections_activity where api_key_id = 'k-ada-ro'",
+            )
+            .all()
+        ).results as { action: string; detail: string }[],
+      (rows) => rows.length > 0,
+    )
+    expect(calls.map((row) => [row.action, JSON.parse(row.detail)])).toEqual([
+      [
+        'mcp.call',
+        {
+          tool: 'notes.delete',
+          endpoint: 'agent',
+          ok: false,
+          error: 'READ_ONLY_KEY',
+          durationMs: expect.any(Number),
+        },
+      ],
+    ])
   })
 })

@@ -93,6 +93,9 @@ export const ItemsErrors = {
       `The batch holds ${size} items; at most ${max} are allowed in one request.`,
       { size, max },
     ),
+  /** Another plugin handed the ActivityLog service an entry it cannot store; `reason` says why. */
+  INVALID_ACTIVITY: (reason: string) =>
+    new BacklexError('INVALID_ACTIVITY', 400, `Invalid activity entry: ${reason}`, { reason }),
   REVISION_NOT_FOUND: (id: string) =>
     new BacklexError('REVISION_NOT_FOUND', 404, `No revision "${id}".`, { id }),
   /** Re-exported from the DSL: a filter is malformed; `path` points at the offending key. */

@@ -1,6 +1,7 @@
 // The items half's tables: the activity log (who did what, when, from where) and revisions
 // (each item's values after every change, and what changed), on both dialects.
 import type { PluginMigration } from '@backlex/kernel'
+import { sql } from 'kysely'
 
 export const ACTIVITY_TABLE = 'backlex_collections_activity'
 export const REVISIONS_TABLE = 'backlex_collections_revisions'
@@ -60,7 +61,38 @@ const init: PluginMigration = {
   },
 }
 
+/** Item actions before they were dot-namespaced, and what they became. */
+const ITEM_ACTIONS = ['create', 'update', 'delete'] as const
+
+/**
+ * The activity log becomes the log of every plugin (the ActivityLog service): a `detail` JSON
+ * column, and dot-namespaced actions (`item.create`, `mcp.call`, ...).
+ *
+ * `collection` and `item` stay NOT NULL, and an entry about no collection or item stores ''
+ * there (the API answers null). SQLite cannot drop NOT NULL without rebuilding the table, and a
+ * rebuild would drop and re-create the table the revisions' ON DELETE CASCADE foreign key
+ * points at, risking every revision.
+ */
+const detail: PluginMigration = {
+  async up(db, dialect) {
+    await db.schema
+      .alterTable(ACTIVITY_TABLE)
+      .addColumn('detail', dialect === 'postgres' ? 'jsonb' : 'text')
+      .execute()
+    await sql`update ${sql.table(ACTIVITY_TABLE)} set action = 'item.' || action where action in (${sql.join([...ITEM_ACTIONS])})`.execute(
+      db,
+    )
+  },
+  async down(db) {
+    await sql`update ${sql.table(ACTIVITY_TABLE)} set action = substr(action, 6) where action in (${sql.join(ITEM_ACTIONS.map((a) => `item.${a}`))})`.execute(
+      db,
+    )
+    await db.schema.alterTable(ACTIVITY_TABLE).dropColumn('detail').execute()
+  },
+}
+
 /** Named `0100_...` and up: merged after the schema half's migrations. */
 export const itemsMigrations: Readonly<Record<string, PluginMigration>> = {
   '0100_items_activity_revisions': init,
+  '0101_activity_detail': detail,
 }

@@ -10,16 +10,22 @@ import type { ItemsScope } from '../scope.js'
 import { fullRows, type Key, keyList } from '../write/context.js'
 import { ACTIVITY_TABLE, REVISIONS_TABLE } from './migrations.js'
 
+/** One entry of the activity log. */
 export interface Activity {
   id: string
+  /** Dot-namespaced: `item.create`, `item.update`, `item.delete`, `mcp.call`, ... */
   action: string
-  collection: string
-  item: string
+  /** null when the entry is about no collection (stored as ''). */
+  collection: string | null
+  /** null when the entry is about no item (stored as ''). */
+  item: string | null
   principalType: string
   userId: string | null
   apiKeyId: string | null
   clientAddress: string | null
   requestId: string | null
+  /** What the writer added, e.g. the tool and outcome of an `mcp.call`; null for item writes. */
+  detail: Record<string, unknown> | null
   createdAt: string
 }
 
@@ -42,19 +48,22 @@ const parse = (value: unknown): Item | null => {
   return value as Item
 }
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value))
+/** '' stands for "none" in the NOT NULL collection and item columns (see the 0101 migration). */
+const orNull = (value: unknown) => (value === '' ? null : text(value))
 
 function toActivity(row: Record<string, unknown>, prefix = ''): Activity {
   const get = (name: string) => row[`${prefix}${name}`]
   return {
     id: String(get('id')),
     action: String(get('action')),
-    collection: String(get('collection')),
-    item: String(get('item')),
+    collection: orNull(get('collection')),
+    item: orNull(get('item')),
     principalType: String(get('principal_type')),
     userId: text(get('user_id')),
     apiKeyId: text(get('api_key_id')),
     clientAddress: text(get('client_address')),
     requestId: text(get('request_id')),
+    detail: parse(get('detail')),
     createdAt: iso(get('created_at')),
   }
 }
@@ -104,7 +113,7 @@ export async function listRevisions(
   if (!fields) throw ItemsErrors.ITEM_NOT_FOUND(slug, key)
   const result = await sql<
     Record<string, unknown>
-  >`select r.id, r.collection, r.item, r.data, r.delta, r.created_at, a.id as a_id, a.action as a_action, a.collection as a_collection, a.item as a_item, a.principal_type as a_principal_type, a.user_id as a_user_id, a.api_key_id as a_api_key_id, a.client_address as a_client_address, a.request_id as a_request_id, a.created_at as a_created_at from ${sql.table(REVISIONS_TABLE)} as r join ${sql.table(ACTIVITY_TABLE)} as a on a.id = r.activity_id where r.workspace = ${scope.workspace} and r.collection = ${slug} and r.item = ${String(key)} order by r.created_at desc, r.id desc limit ${page.limit} offset ${page.offset}`.execute(
+  >`select r.id, r.collection, r.item, r.data, r.delta, r.created_at, a.id as a_id, a.action as a_action, a.collection as a_collection, a.item as a_item, a.principal_type as a_principal_type, a.user_id as a_user_id, a.api_key_id as a_api_key_id, a.client_address as a_client_address, a.request_id as a_request_id, a.detail as a_detail, a.created_at as a_created_at from ${sql.table(REVISIONS_TABLE)} as r join ${sql.table(ACTIVITY_TABLE)} as a on a.id = r.activity_id where r.workspace = ${scope.workspace} and r.collection = ${slug} and r.item = ${String(key)} order by r.created_at desc, r.id desc limit ${page.limit} offset ${page.offset}`.execute(
     db,
   )
   return result.rows.map((row) => ({
@@ -161,7 +170,7 @@ export interface ActivityQuery {
 
 /**
  * The activity log, newest first: everything in the workspace for admins, the caller's own
- * entries for everyone else, 401 for anonymous callers.
+ * entries for everyone else (a user's, or a user-less key's), 401 for anonymous callers.
  */
 export async function listActivity(
   db: Db,

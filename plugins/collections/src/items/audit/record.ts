@@ -1,16 +1,17 @@
 // Writes the activity and revision rows of a change, inside the change's transaction: two
-// inserts whatever the number of items.
+// inserts whatever the number of items. `activityRow` is shared with the ActivityLog service.
 import type { Principal, SqlDialect } from '@backlex/kernel'
 import type { Db, Item } from '../read/select.js'
 import { ACTIVITY_TABLE, REVISIONS_TABLE } from './migrations.js'
 
+/** What an item write was; logged as `item.<action>`. */
 export type ActivityAction = 'create' | 'update' | 'delete'
 
 /** Who made a change, and from where. */
 export interface Actor {
   workspace: string
   principal: Principal
-  requestId?: string | undefined
+  requestId?: string | null | undefined
   clientAddress?: string | null | undefined
 }
 
@@ -22,7 +23,8 @@ export interface RecordedChange {
   delta: Item | null
 }
 
-const ROWS_PER_INSERT = 500
+/** Rows per statement: keeps bound parameters far below both databases' limits. */
+export const ROWS_PER_INSERT = 500
 
 let lastMs = 0
 let sequence = 0
@@ -52,8 +54,42 @@ export function sortableId(now: number): string {
 
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
 
+/** What one activity row says besides who made it. */
+export interface ActivityFacts {
+  action: string
+  /** '' when the entry is about no collection (see the 0101 migration). */
+  collection: string
+  /** '' when the entry is about no item. */
+  item: string
+  detail: Record<string, unknown> | null
+}
+
 /**
- * Inserts one activity row and one revision row per changed item.
+ * One row of `backlex_collections_activity`, ready to insert.
+ * @example
+ * activityRow(sortableId(ms), actor, { action: 'mcp.call', collection: '', item: '', detail }, at)
+ */
+export function activityRow(id: string, actor: Actor, facts: ActivityFacts, at: Date | string) {
+  const { principal } = actor
+  return {
+    id,
+    workspace: actor.workspace,
+    action: facts.action,
+    collection: facts.collection,
+    item: facts.item,
+    principal_type: principal.type,
+    user_id: principal.userId,
+    api_key_id: principal.type === 'apiKey' ? principal.id : null,
+    client_address: actor.clientAddress ?? null,
+    request_id: actor.requestId ?? null,
+    detail: json(facts.detail),
+    created_at: at,
+  }
+}
+
+/**
+ * Inserts one activity row (`item.create`, `item.update` or `item.delete`) and one revision row
+ * per changed item.
  * @example
  * await recordChanges(trx, 'sqlite', actor, 'articles', 'update', [{ key: 1, data: after, delta: { title: 'x' } }], now)
  */
@@ -68,21 +104,15 @@ export async function recordChanges(
 ): Promise<string[]> {
   if (changes.length === 0) return []
   const at = dialect === 'postgres' ? now : now.toISOString()
-  const { principal } = actor
   const ms = now.getTime()
-  const activity = changes.map((change) => ({
-    id: sortableId(ms),
-    workspace: actor.workspace,
-    action,
-    collection,
-    item: String(change.key),
-    principal_type: principal.type,
-    user_id: principal.userId,
-    api_key_id: principal.type === 'apiKey' ? principal.id : null,
-    client_address: actor.clientAddress ?? null,
-    request_id: actor.requestId ?? null,
-    created_at: at,
-  }))
+  const activity = changes.map((change) =>
+    activityRow(
+      sortableId(ms),
+      actor,
+      { action: `item.${action}`, collection, item: String(change.key), detail: null },
+      at,
+    ),
+  )
   const revisions = changes.map((change, i) => ({
     id: sortableId(ms),
     workspace: actor.workspace,
@@ -93,7 +123,6 @@ export async function recordChanges(
     delta: json(change.delta),
     created_at: at,
   }))
-  // Rows per statement: keeps bound parameters far below both databases' limits.
   for (let i = 0; i < changes.length; i += ROWS_PER_INSERT) {
     await db
       .insertInto(ACTIVITY_TABLE)

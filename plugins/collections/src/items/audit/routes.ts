@@ -3,6 +3,7 @@ import { defineRoute, type RequestContext, type RouteDefinition } from '@backlex
 import { z } from 'zod'
 import { callerOf } from '../routes.js'
 import type { ItemsRuntime } from '../service.js'
+import { ACTIVITY_ACTION } from './activity-log.js'
 
 const tags = ['items']
 const page = {
@@ -11,14 +12,20 @@ const page = {
 }
 const activity = z.object({
   id: z.string(),
-  action: z.string().describe('create, update or delete'),
-  collection: z.string(),
-  item: z.string(),
+  action: z
+    .string()
+    .describe('Dot-namespaced: item.create, item.update, item.delete, mcp.call, ...'),
+  collection: z.string().nullable().describe('null when the entry is about no collection'),
+  item: z.string().nullable().describe('null when the entry is about no item'),
   principalType: z.string(),
   userId: z.string().nullable(),
   apiKeyId: z.string().nullable(),
   clientAddress: z.string().nullable(),
   requestId: z.string().nullable(),
+  detail: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('What the writer added (e.g. tool, endpoint, ok, error, durationMs of mcp.call)'),
   createdAt: z.string(),
 })
 const values = z.record(z.string(), z.unknown()).nullable()
@@ -72,9 +79,14 @@ export function auditRoutes(runtime: (ctx: RequestContext) => ItemsRuntime): Rou
       tags,
       query: z.object({
         ...page,
-        collection: z.string().max(128).optional(),
-        item: z.string().max(255).optional(),
-        action: z.enum(['create', 'update', 'delete']).optional(),
+        collection: z.string().min(1).max(128).optional(),
+        item: z.string().min(1).max(255).optional(),
+        action: z
+          .string()
+          .max(64)
+          .regex(ACTIVITY_ACTION, 'a dot-namespaced action, e.g. item.update or mcp.call')
+          .optional()
+          .describe('Only entries of this action, e.g. item.update or mcp.call'),
       }),
       response: z.object({ data: z.array(activity) }),
       handler: async ({ ctx, query }) => ({
