@@ -18,6 +18,8 @@ export interface ToolContext {
   kernel: KernelHandle
   logger: LoggerAdapter
   requestId?: string
+  /** The caller's network address, when the surface that called the tool knows it. */
+  clientAddress?: string | null
 }
 
 export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
@@ -66,7 +68,12 @@ export interface ToolRegistry {
   call(
     name: string,
     input: unknown,
-    caller: { principal: Principal; workspace: string; requestId?: string },
+    caller: {
+      principal: Principal
+      workspace: string
+      requestId?: string
+      clientAddress?: string | null
+    },
   ): Promise<unknown>
 }
 

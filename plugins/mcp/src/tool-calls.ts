@@ -127,6 +127,7 @@ export async function callMcpTool(
       principal: caller.principal,
       workspace: caller.workspace,
       requestId: caller.requestId,
+      clientAddress: caller.clientAddress,
     })
     record(null)
     return toolSuccess(result)

@@ -211,6 +211,7 @@ describe.each(dialectsUnderTest)('MCP calls in the activity log on $dialect', (d
         collection: 'tasks',
         principalType: 'apiKey',
         userId: t.ada.userId,
+        clientAddress: expect.stringMatching(/127\.0\.0\.1/),
         detail: null,
       })
     }

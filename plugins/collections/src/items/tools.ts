@@ -26,6 +26,7 @@ const callerOf = (ctx: ToolContext): ItemsCaller => ({
   principal: ctx.principal,
   workspace: ctx.workspace,
   requestId: ctx.requestId,
+  clientAddress: ctx.clientAddress,
 })
 
 /**
