@@ -14,6 +14,8 @@ export interface GraphQLContext {
   readonly items: ItemsService
   /** The caller's view of the workspace the schema was built from. */
   readonly view: SchemaView
+  /** The HTTP request; subscriptions re-check the caller from its credentials. */
+  readonly httpRequest: Request
 }
 
 /** What a contribution sees while a schema is built. */
@@ -28,6 +30,8 @@ export interface GraphQLSchemaParts {
   types?: GraphQLNamedType[]
   query?: GraphQLFieldConfigMap<unknown, GraphQLContext>
   mutation?: GraphQLFieldConfigMap<unknown, GraphQLContext>
+  /** Subscription fields (`subscribe` returns an async iterable); served over SSE. */
+  subscription?: GraphQLFieldConfigMap<unknown, GraphQLContext>
 }
 
 export type GraphQLContribution = (build: GraphQLBuild) => GraphQLSchemaParts | undefined

@@ -48,6 +48,20 @@ export const GraphQLErrors = {
   /** GET can only run queries (mutations change data and need POST). */
   MUTATION_OVER_GET: () =>
     new BacklexError('GRAPHQL_MUTATION_OVER_GET', 405, 'Mutations must be sent with POST.'),
+  /** A subscription sent as a plain JSON request: subscriptions are served as event streams. */
+  SUBSCRIPTION_NEEDS_EVENT_STREAM: () =>
+    new BacklexError(
+      'GRAPHQL_SUBSCRIPTION_NEEDS_EVENT_STREAM',
+      406,
+      'Subscriptions are served as Server-Sent Events: send "Accept: text/event-stream" (graphql-sse), or use /api/graphql/stream.',
+    ),
+  /** A subscription on a server without @backlex/realtime. */
+  SUBSCRIPTIONS_UNAVAILABLE: () =>
+    new BacklexError(
+      'GRAPHQL_SUBSCRIPTIONS_UNAVAILABLE',
+      400,
+      'Subscriptions need @backlex/realtime, which is not installed.',
+    ),
   /** One relation selected twice (under aliases) with different arguments. */
   CONFLICTING_RELATION_ARGS: (path: string) =>
     new BacklexError(

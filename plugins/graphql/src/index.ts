@@ -10,5 +10,5 @@ export {
 export { type GraphQLErrorCode, GraphQLErrors } from './errors.js'
 export { type GraphQLOptions, type GraphQLOptionsInput, graphqlOptions } from './options.js'
 export { graphql } from './plugin.js'
-export { buildSchema } from './schema/build.js'
+export { type BuildOptions, buildSchema } from './schema/build.js'
 export { type CollectionView, type SchemaView, schemaView } from './schema/view.js'

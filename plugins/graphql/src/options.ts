@@ -19,6 +19,8 @@ export const graphqlOptions = z
     maxTokens: z.number().int().min(100).default(10_000),
     /** Schemas kept in memory (one per workspace, schema version and role set). */
     schemaCacheSize: z.number().int().min(1).default(100),
+    /** Interval of keep-alive comments on idle event streams (subscriptions), in ms. */
+    keepAliveMs: z.number().int().min(100).default(15_000),
   })
   .strict()
 

@@ -7,9 +7,11 @@ import pkg from '../package.json' with { type: 'json' }
 import { createGraphQLApp } from './http/app.js'
 import { Items } from './items-service.js'
 import { graphqlOptions } from './options.js'
+import { RealtimeSourceToken } from './realtime-source.js'
 
 /**
- * GraphQL at `/api/graphql`, generated per caller from the collections it may read.
+ * GraphQL at `/api/graphql`, generated per caller from the collections it may read; with
+ * @backlex/realtime installed, subscriptions over SSE (graphql-sse) at `/api/graphql/stream`.
  * @example
  * defineConfig({ plugins: [permissions(), collections(), graphql({ maxDepth: 8, introspection: false })] })
  */
@@ -18,6 +20,8 @@ export const graphql = definePlugin({
   version: pkg.version,
   kernel: '^0.1.0',
   requires: [Collections, Permissions, Items],
+  // Subscriptions when @backlex/realtime is installed.
+  optional: [RealtimeSourceToken],
   options: graphqlOptions,
   register(ctx, options) {
     ctx.routes('/graphql', createGraphQLApp(options))

@@ -1,8 +1,9 @@
-// The generated schema: it introspects into a valid client schema, its SDL is pinned for the
-// blog sample, it follows schema changes on the next request, holds only what a role may read,
-// and carries what other plugins contribute.
+// The generated schema: it introspects into a valid client schema, its SDL (subscriptions
+// included) is pinned for the blog sample, it follows schema changes on the next request, holds
+// only what a role may read, and carries what other plugins contribute.
 import { Collections } from '@backlex/collections'
 import { definePlugin } from '@backlex/kernel'
+import { realtime } from '@backlex/realtime'
 import { dialects } from '@backlex/test-utils'
 import {
   buildClientSchema,
@@ -61,7 +62,8 @@ const LIMITED = { id: 'u-limited', roles: ['limited'] }
 describe.each(dialects.filter((d) => d.available))('graphql schema on $dialect', (dialect) => {
   let t: TestServer
   beforeAll(async () => {
-    t = await startServer(dialect, { extra: [greeter()] })
+    // With realtime, so the pinned SDL holds the Subscription type too.
+    t = await startServer(dialect, { extra: [greeter(), realtime()] })
     await createBlog(t)
     await seedBlog(t)
     await t.permit({

@@ -64,6 +64,11 @@ export const RealtimeErrors = {
     ),
   UNAUTHORIZED: (message?: string) => KernelErrors.UNAUTHORIZED(message),
   FORBIDDEN: (message?: string) => KernelErrors.FORBIDDEN(message),
+  /**
+   * What an in-process subscription (`Realtime.subscribeItems`) throws when the server ends it;
+   * `code` is one of the StreamEndCodes, as an SSE stream's `end` event would carry.
+   */
+  STREAM_ENDED: (code: string, message: string) => new BacklexError(code, 410, message),
 } as const
 
 /** Codes sent in the `end` event that closes a stream; the client decides whether to reconnect. */
@@ -82,6 +87,11 @@ export const StreamEndCodes = {
   REPLAY_FAILED: 'REALTIME_REPLAY_FAILED',
   /** Events could not be delivered (e.g. rules could not be read). Reconnect to resume. */
   DELIVERY_FAILED: 'REALTIME_DELIVERY_FAILED',
+  /**
+   * The server is shutting down. SSE streams end without an `end` event (EventSource reconnects
+   * by itself); in-process subscriptions end with this code: subscribe again, elsewhere.
+   */
+  SERVER_CLOSING: 'REALTIME_SERVER_CLOSING',
 } as const
 
 export type StreamEndCode = (typeof StreamEndCodes)[keyof typeof StreamEndCodes]

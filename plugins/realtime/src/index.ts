@@ -9,6 +9,12 @@ export {
   StreamEndCodes,
 } from './errors.js'
 export type { MessageSender, PublishHookPayload, SubscribeHookPayload } from './free-form.js'
+export type {
+  ItemChange,
+  ItemChangeStream,
+  RealtimeCaller,
+  SubscribeItemsOptions,
+} from './items/changes.js'
 export type { ItemEventData } from './items/delivery.js'
 export type { ItemsActionPayload } from './items/events.js'
 export type { LoggedEvent } from './log/event-log.js'

@@ -16,6 +16,7 @@ import { parseChannel } from './channels.js'
 import { createCollectionsChannel } from './collections-channel.js'
 import { CollectionsSourceToken } from './collections-source.js'
 import { RealtimeErrors } from './errors.js'
+import { subscribeItemChanges } from './items/changes.js'
 import { ITEM_ACTIONS, type ItemsActionPayload, itemEvents } from './items/events.js'
 import { migrations } from './migrations.js'
 import { type ResolvedRealtimeOptions, realtimeOptions } from './options.js'
@@ -65,6 +66,8 @@ function createInstance(boot: BootContext, options: ResolvedRealtimeOptions): In
       ])
       return { id: event?.seq ?? 0 }
     },
+    subscribeItems: (caller, collection, subscribeOptions) =>
+      subscribeItemChanges(runtime, caller, collection, subscribeOptions),
     stats: () => ({
       connections: runtime.connections,
       channels: runtime.channels,
@@ -123,6 +126,10 @@ export const realtime = definePlugin({
     const instance = instances.get(ctx.kernel)
     instance?.runtime.start()
     instance?.collectionsChannel.start()
+  },
+  drain(ctx) {
+    // Open streams would hold a graceful shutdown until its timeout.
+    instances.get(ctx.kernel)?.runtime.drain()
   },
   async shutdown(ctx) {
     const instance = instances.get(ctx.kernel)

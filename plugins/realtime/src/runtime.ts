@@ -18,7 +18,13 @@ import { createEventLog, type EventLog, type LoggedEvent, type NewEvent } from '
 import type { ResolvedRealtimeOptions } from './options.js'
 import { SseConnection } from './sse/connection.js'
 import { sseFrame } from './sse/frames.js'
-import { type FrameWriter, type StreamSubscriber, writeLive, writeNow } from './subscriber.js'
+import {
+  type FrameWriter,
+  type StreamSink,
+  type StreamSubscriber,
+  writeLive,
+  writeNow,
+} from './subscriber.js'
 
 export interface RuntimeDeps {
   database: DatabaseAdapter
@@ -55,6 +61,11 @@ export interface RealtimeRuntime {
   readonly callers: CallerRegistry
   /** A new SSE stream, counted for heartbeats and closed at shutdown. */
   openConnection(): SseConnection
+  /**
+   * Counts a sink opened elsewhere (an in-process subscription) like a connection: in stats,
+   * heartbeats, drain and shutdown, which end it.
+   */
+  track(sink: StreamSink): void
   /** Logs events on a channel and sends them to every instance; resolves once logged. */
   publish(workspace: string, channel: string, events: readonly NewEvent[]): Promise<LoggedEvent[]>
   /**
@@ -69,6 +80,11 @@ export interface RealtimeRuntime {
   readonly connections: number
   readonly channels: number
   start(): void
+  /**
+   * The server is shutting down: ends every stream (clients reconnect, to another instance, and
+   * resume from the log), and ends streams opened from now on at once.
+   */
+  drain(): void
   stop(): Promise<void>
 }
 
@@ -81,10 +97,11 @@ export function createRealtimeRuntime(deps: RuntimeDeps): RealtimeRuntime {
     maxEventsPerChannel: options.retention.maxEventsPerChannel,
   })
   const callers = createCallerRegistry(deps.resolvers, logger)
-  const connections = new Set<SseConnection>()
+  const connections = new Set<StreamSink>()
   const feeds = new Map<string, Feed<StreamSubscriber>>()
   const heartbeatTasks: (() => void | Promise<void>)[] = []
   let timers: ReturnType<typeof setInterval>[] = []
+  let draining = false
 
   const feedKey = (workspace: string, channel: string) => `${workspace}\u0000${channel}`
 
@@ -171,9 +188,15 @@ export function createRealtimeRuntime(deps: RuntimeDeps): RealtimeRuntime {
         slowConsumerGraceMs: options.slowConsumerGraceMs,
         retryMs: options.retryMs,
       })
-      connections.add(connection)
-      connection.onEnd(() => connections.delete(connection))
+      runtime.track(connection)
       return connection
+    },
+
+    track(sink) {
+      // While draining, a client only gets its reconnect delay: it comes back elsewhere.
+      if (draining) sink.close()
+      connections.add(sink)
+      sink.onEnd(() => connections.delete(sink))
     },
 
     async publish(workspace, channel, events) {
@@ -261,7 +284,14 @@ export function createRealtimeRuntime(deps: RuntimeDeps): RealtimeRuntime {
       for (const timer of timers) (timer as { unref?: () => void }).unref?.()
     },
 
+    drain() {
+      draining = true
+      // No reason given: clients reconnect and resume.
+      for (const connection of [...connections]) connection.close()
+    },
+
     async stop() {
+      draining = false
       for (const timer of timers) clearInterval(timer)
       timers = []
       // No reason given: clients reconnect (to another instance) and resume.

@@ -1,10 +1,34 @@
-// The subscriber of a stream as the feeds see it.
+// The subscriber of a stream as the feeds see it, and the sink its events are written to: an
+// SSE response (SseConnection) or an in-process iterator (IteratorSink).
 import type { RowPredicate } from '@backlex/permissions'
 import type { Caller } from './credentials.js'
-import type { SseConnection } from './sse/connection.js'
+import type { StreamEnd } from './sse/connection.js'
+import type { Frame } from './sse/frames.js'
+
+/**
+ * Where a subscriber's events go. Writes never wait: a sink that cannot keep up ends itself
+ * (REALTIME_SLOW_CONSUMER) instead of slowing the feed. Frames are encoded once and shared;
+ * an in-process sink reads the event back with `frameEvent` instead of parsing the bytes.
+ */
+export interface StreamSink {
+  readonly isOpen: boolean
+  /** Writes a live frame (kept back while held). False once the sink has ended. */
+  write(frame: Frame): boolean
+  /** Writes now, past any held frames: replayed events, `reset`, `ready`. */
+  writeNow(frame: Frame): boolean
+  /** Keeps live frames back until release(), e.g. while missed events are replayed. */
+  hold(): void
+  release(): void
+  /** Keeps an idle stream alive through proxies (a no-op in process). */
+  heartbeat(): void
+  /** Ends the sink; with a reason, its reader learns why. */
+  close(reason?: StreamEnd): void
+  /** Runs `listener` once when the sink ends for any reason (at once if it has). */
+  onEnd(listener: () => void): void
+}
 
 export interface StreamSubscriber {
-  readonly connection: SseConnection
+  readonly connection: StreamSink
   readonly caller: Caller
 }
 
@@ -19,7 +43,7 @@ export interface ItemsSubscriber extends StreamSubscriber {
 }
 
 /** Writes a frame to a subscriber: live (held during a replay), or at once when replaying. */
-export type FrameWriter = (subscriber: StreamSubscriber, frame: Uint8Array) => void
+export type FrameWriter = (subscriber: StreamSubscriber, frame: Frame) => void
 
 export const writeLive: FrameWriter = (s, frame) => {
   s.connection.write(frame)

@@ -124,6 +124,7 @@ export async function startServer(
     plugins?: Plugin[]
     tokens?: TokenBook
     config?: Partial<BacklexConfig>
+    shutdownTimeoutMs?: number
   } = {},
 ): Promise<TestServer> {
   const tokens = options.tokens ?? new TokenBook()
@@ -142,7 +143,12 @@ export async function startServer(
       logger,
       ...options.config,
     }),
-    { port: 0, hostname: '127.0.0.1', signals: false, shutdownTimeoutMs: 200 },
+    {
+      port: 0,
+      hostname: '127.0.0.1',
+      signals: false,
+      shutdownTimeoutMs: options.shutdownTimeoutMs ?? 200,
+    },
   )
   const kernel = server.kernel
   return {

@@ -61,6 +61,36 @@ describe.each(dialects)('streams on $dialect', (dialect) => {
   })
 
   it.skipIf(!dialect.available)(
+    'a graceful shutdown ends open streams at once (drain), and streams opened while draining',
+    async () => {
+      // Longer than the test's own timeout: only draining can end the streams in time.
+      const server = await start({ shutdownTimeoutMs: 60_000 })
+      const stream = new StreamClient(`${server.url}/api/realtime/items:articles/subscribe`)
+      streams.push(stream)
+      await stream.next('ready')
+      const raw = await fetch(`${server.url}/api/realtime/free/subscribe`)
+      const rawBody = raw.text()
+
+      await server.server.kernel.drain()
+      // A stream opened now only gets its reconnect delay, so the client comes back elsewhere.
+      const late = await server.server.kernel.fetch(
+        new Request('http://local/api/realtime/items:articles/subscribe'),
+      )
+      expect(late.status).toBe(200)
+      expect(await late.text()).toBe('retry: 50\n\n')
+
+      await server.close()
+      expect(await rawBody).toMatch(/^retry: 50\n\n/)
+      expect(server.logger.lines).not.toContainEqual(
+        expect.objectContaining({
+          fields: expect.objectContaining({ aborted: expect.anything() }),
+        }),
+      )
+      app = undefined
+    },
+  )
+
+  it.skipIf(!dialect.available)(
     'a client that stops reading is cut with a reason; the others get every event',
     async () => {
       const server = await start({

@@ -1,9 +1,12 @@
 // /api/graphql over HTTP: GET (queries only) and POST (one operation or a batch), following
-// GraphQL over HTTP with application/json: request errors are 400, execution errors 200.
+// GraphQL over HTTP with application/json: request errors are 400, execution errors 200. With
+// `Accept: text/event-stream` (or at /api/graphql/stream) one operation runs as an event stream
+// (graphql-sse, distinct connections mode): subscriptions, and queries and mutations too.
 import { Collections } from '@backlex/collections'
 import {
   type BacklexEnv,
   type BacklexError,
+  isBacklexError,
   KernelErrors,
   type KernelHandle,
   type RequestContext,
@@ -13,25 +16,34 @@ import {
   type DocumentNode,
   type ExecutionResult,
   execute,
+  type FormattedExecutionResult,
   type FragmentDefinitionNode,
   GraphQLError,
-  type GraphQLFormattedError,
   type GraphQLSchema,
   getOperationAST,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  type OperationDefinitionNode,
   parse,
   specifiedRules,
+  subscribe,
   validate,
 } from 'graphql'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { type GraphQLContext, GraphQLContributions } from '../contributions.js'
 import { GraphQLErrors } from '../errors.js'
 import { Items } from '../items-service.js'
 import type { GraphQLOptions } from '../options.js'
+import { RealtimeSourceToken } from '../realtime-source.js'
 import { buildSchema } from '../schema/build.js'
 import { schemaView } from '../schema/view.js'
 import { createSchemaCache, type SchemaCache } from './cache.js'
+import {
+  acceptsEventStream,
+  createKeepAlive,
+  eventStreamResponse,
+  type StreamSource,
+} from './event-stream.js'
 import { formatBacklexError, formatError } from './format.js'
 import { checkLimits } from './limits.js'
 
@@ -41,7 +53,13 @@ interface Operation {
   operationName: string | undefined
 }
 
-type Answer = { status: number; body: { data?: unknown; errors?: GraphQLFormattedError[] } }
+type Answer = { status: number; body: FormattedExecutionResult }
+type Method = 'GET' | 'POST'
+/** A parsed, valid operation within the limits, ready to run. */
+type Runnable = { document: DocumentNode; operation: OperationDefinitionNode }
+
+/** Realtime ends in-process subscriptions with this code when the server shuts down. */
+const RECONNECT_CODES: ReadonlySet<string> = new Set(['REALTIME_SERVER_CLOSING'])
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -97,9 +115,11 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
   const rules = options.introspection
     ? specifiedRules
     : [...specifiedRules, NoSchemaIntrospectionCustomRule]
+  const keepAlive = createKeepAlive(options.keepAliveMs)
 
   async function contextOf(
     request: RequestContext,
+    httpRequest: Request,
   ): Promise<{ schema: GraphQLSchema; context: GraphQLContext }> {
     const { kernel } = request
     const view = await schemaView(
@@ -108,18 +128,21 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
       request.principal,
       request.workspace,
     )
+    const subscriptions = kernel.tryGet(RealtimeSourceToken) !== undefined
     const schema = cacheOf(kernel).get(view.key, () =>
-      buildSchema(view, kernel.contributions(GraphQLContributions)),
+      buildSchema(view, kernel.contributions(GraphQLContributions), { subscriptions }),
     )
-    return { schema, context: { request, items: kernel.get(Items), view } }
+    return { schema, context: { request, items: kernel.get(Items), view, httpRequest } }
   }
 
-  async function run(
+  /** Parses, validates and checks limits; an Answer when the operation cannot run. */
+  function prepare(
     op: Operation,
-    method: 'GET' | 'POST',
+    method: Method,
     schema: GraphQLSchema,
     context: GraphQLContext,
-  ): Promise<Answer> {
+    streaming: boolean,
+  ): Runnable | Answer {
     const logger = context.request.logger
     let document: DocumentNode
     try {
@@ -150,10 +173,15 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
       return requestError(
         GraphQLErrors.BAD_REQUEST('Name the operation to run with "operationName".'),
       )
-    if (method === 'GET' && operation.operation !== 'query')
+    if (method === 'GET' && operation.operation === 'mutation')
       return requestError(GraphQLErrors.MUTATION_OVER_GET())
+    if (operation.operation === 'subscription') {
+      if (!context.request.kernel.tryGet(RealtimeSourceToken))
+        return requestError(GraphQLErrors.SUBSCRIPTIONS_UNAVAILABLE())
+      if (!streaming) return requestError(GraphQLErrors.SUBSCRIPTION_NEEDS_EVENT_STREAM())
+    }
     if (!schema.getRootType(operation.operation)) {
-      // A caller that may not write anything has no Mutation type at all.
+      // A caller that may not write (or read) anything has no Mutation (Subscription) type.
       return requestError(
         GraphQLErrors.VALIDATION_FAILED(`This schema has no ${operation.operation}s.`),
       )
@@ -168,15 +196,13 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
     } catch (error) {
       return requestError(error as BacklexError)
     }
-    const result: ExecutionResult = await execute({
-      schema,
-      document,
-      variableValues: op.variables,
-      operationName: op.operationName,
-      contextValue: context,
-    })
+    return { document, operation }
+  }
+
+  /** An execution result as answered: 400 when nothing ran (variables did not coerce). */
+  function answerOf(result: ExecutionResult, context: GraphQLContext): Answer {
+    const logger = context.request.logger
     if (!('data' in result) || result.data === undefined) {
-      // Variables did not coerce: nothing ran.
       return {
         status: 400,
         body: {
@@ -192,48 +218,139 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
     return { status: 200, body }
   }
 
-  app.get('/', async (c) => {
+  const executeArgs = (
+    op: Operation,
+    runnable: Runnable,
+    schema: GraphQLSchema,
+    context: GraphQLContext,
+  ) => ({
+    schema,
+    document: runnable.document,
+    variableValues: op.variables,
+    operationName: op.operationName,
+    contextValue: context,
+  })
+
+  async function run(
+    op: Operation,
+    method: Method,
+    schema: GraphQLSchema,
+    context: GraphQLContext,
+  ): Promise<Answer> {
+    const runnable = prepare(op, method, schema, context, false)
+    if ('status' in runnable) return runnable
+    return answerOf(await execute(executeArgs(op, runnable, schema, context)), context)
+  }
+
+  /** One operation as an event stream: every outcome, errors included, as `next` events. */
+  async function stream(c: Context<BacklexEnv>, raw: unknown, method: Method): Promise<Response> {
     const request = c.get('backlex')
-    const op = operationOf(
-      {
-        query: c.req.query('query'),
-        variables: c.req.query('variables'),
-        operationName: c.req.query('operationName'),
-      },
-      'The query string',
-    )
-    const { schema, context } = await contextOf(request)
+    const { schema, context } = await contextOf(request, c.req.raw)
+    const logger = request.logger
+    const respond = (source: StreamSource) =>
+      eventStreamResponse(source, {
+        keepAlive,
+        reconnectCodes: RECONNECT_CODES,
+        failed: (error) => ({
+          errors: [
+            formatError(
+              new GraphQLError(error instanceof Error ? error.message : String(error), {
+                originalError: error instanceof Error ? error : undefined,
+              }),
+              'INTERNAL_ERROR',
+              logger,
+            ),
+          ],
+        }),
+      })
+    let op: Operation
+    try {
+      if (Array.isArray(raw))
+        throw GraphQLErrors.BAD_REQUEST('An event stream runs one operation; send batches as JSON.')
+      op = operationOf(raw, method === 'GET' ? 'The query string' : 'The body')
+    } catch (error) {
+      if (!isBacklexError(error)) throw error
+      return respond(requestError(error).body)
+    }
+    const runnable = prepare(op, method, schema, context, true)
+    if ('status' in runnable) return respond(runnable.body)
+    const args = executeArgs(op, runnable, schema, context)
+    if (runnable.operation.operation !== 'subscription') {
+      return respond(answerOf(await execute(args), context).body)
+    }
+    const result = await subscribe(args)
+    if (!(Symbol.asyncIterator in result)) return respond(answerOf(result, context).body)
+    return respond(formatted(result, (r) => answerOf(r, context).body))
+  }
+
+  const queryOf = (c: Context<BacklexEnv>) => ({
+    query: c.req.query('query'),
+    variables: c.req.query('variables'),
+    operationName: c.req.query('operationName'),
+  })
+
+  async function bodyOf(c: Context<BacklexEnv>): Promise<unknown> {
+    const type = c.req.header('content-type') ?? ''
+    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type))
+      throw KernelErrors.UNSUPPORTED_MEDIA_TYPE('application/json')
+    try {
+      return JSON.parse(await c.req.text()) as unknown
+    } catch {
+      throw KernelErrors.INVALID_JSON()
+    }
+  }
+
+  app.get('/stream', (c) => stream(c, queryOf(c), 'GET'))
+  app.post('/stream', async (c) => stream(c, await bodyOf(c), 'POST'))
+
+  app.get('/', async (c) => {
+    if (acceptsEventStream(c.req.header('accept'))) return stream(c, queryOf(c), 'GET')
+    const request = c.get('backlex')
+    const op = operationOf(queryOf(c), 'The query string')
+    const { schema, context } = await contextOf(request, c.req.raw)
     const answer = await run(op, 'GET', schema, context)
     return c.json(answer.body, answer.status as 200)
   })
 
   app.post('/', async (c) => {
+    const raw = await bodyOf(c)
+    if (acceptsEventStream(c.req.header('accept'))) return stream(c, raw, 'POST')
     const request = c.get('backlex')
-    const type = c.req.header('content-type') ?? ''
-    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type))
-      throw KernelErrors.UNSUPPORTED_MEDIA_TYPE('application/json')
-    let raw: unknown
-    try {
-      raw = JSON.parse(await c.req.text()) as unknown
-    } catch {
-      throw KernelErrors.INVALID_JSON()
-    }
     if (Array.isArray(raw)) {
       if (raw.length === 0) throw GraphQLErrors.BAD_REQUEST('The batch is empty.')
       if (raw.length > options.maxBatch)
         throw GraphQLErrors.BATCH_LIMIT(raw.length, options.maxBatch)
       const ops = raw.map((item, i) => operationOf(item, `Operation ${i}`))
-      const { schema, context } = await contextOf(request)
+      const { schema, context } = await contextOf(request, c.req.raw)
       const answers: Answer['body'][] = []
       // In order, one after another: a batch of mutations runs as its sender wrote it.
       for (const op of ops) answers.push((await run(op, 'POST', schema, context)).body)
       return c.json(answers, 200)
     }
     const op = operationOf(raw, 'The body')
-    const { schema, context } = await contextOf(request)
+    const { schema, context } = await contextOf(request, c.req.raw)
     const answer = await run(op, 'POST', schema, context)
     return c.json(answer.body, answer.status as 200)
   })
 
   return app
+}
+
+/** A subscription's results, formatted as they come; ending it ends the subscription. */
+function formatted(
+  results: AsyncGenerator<ExecutionResult, void, void>,
+  format: (result: ExecutionResult) => FormattedExecutionResult,
+): AsyncIterator<FormattedExecutionResult> {
+  return {
+    async next() {
+      const step = await results.next()
+      return step.done
+        ? { value: undefined, done: true }
+        : { value: format(step.value), done: false }
+    },
+    async return() {
+      await results.return()
+      return { value: undefined, done: true }
+    },
+  }
 }

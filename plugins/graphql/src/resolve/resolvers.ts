@@ -13,7 +13,7 @@ type Resolver = GraphQLFieldResolver<unknown, GraphQLContext, Args>
 
 const MAX_SEARCH = 500
 
-function scopeOf(info: GraphQLResolveInfo, context: GraphQLContext): SelectionScope {
+export function scopeOf(info: GraphQLResolveInfo, context: GraphQLContext): SelectionScope {
   return {
     schema: info.schema,
     view: context.view,

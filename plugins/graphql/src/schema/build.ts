@@ -1,6 +1,6 @@
 // Builds the GraphQL schema of one view (workspace, schema version, caller's access): per
-// readable collection a list, a by-id and an aggregate query, mutations the caller may run,
-// then the contributions of other plugins.
+// readable collection a list, a by-id and an aggregate query, mutations the caller may run and,
+// with realtime installed, a subscription to its changes; then the contributions of other plugins.
 import {
   type GraphQLFieldConfigMap,
   GraphQLID,
@@ -20,6 +20,8 @@ import {
   listResolver,
   mutationResolvers,
 } from '../resolve/resolvers.js'
+import { changesSubscriber } from '../resolve/subscriptions.js'
+import { changeType } from './change-types.js'
 import { collectionTypes } from './collection-types.js'
 import type { SchemaView } from './view.js'
 
@@ -30,6 +32,11 @@ const rootList = <T extends GraphQLObjectType>(type: T) => new GraphQLList(new G
 const idList = new GraphQLList(new GraphQLNonNull(GraphQLID))
 const strings = new GraphQLList(new GraphQLNonNull(GraphQLString))
 
+export interface BuildOptions {
+  /** Add `<collection>Changes` subscriptions (the Realtime service is installed). */
+  subscriptions?: boolean
+}
+
 /**
  * The schema of `view`, with `contributions` added.
  * @example
@@ -39,6 +46,7 @@ const strings = new GraphQLList(new GraphQLNonNull(GraphQLString))
 export function buildSchema(
   view: SchemaView,
   contributions: readonly GraphQLContribution[],
+  options: BuildOptions = {},
 ): GraphQLSchema {
   const types = collectionTypes(view)
   const query: Fields = {
@@ -49,6 +57,7 @@ export function buildSchema(
     },
   }
   const mutation: Fields = {}
+  const subscription: Fields = {}
 
   for (const [slug, t] of types) {
     const listArgs = {
@@ -75,6 +84,15 @@ export function buildSchema(
       type: rootList(t.aggregated),
       args: { ...listArgs, groupBy: { type: new GraphQLList(new GraphQLNonNull(t.field)) } },
       resolve: aggregateResolver(slug),
+    }
+    if (options.subscriptions) {
+      subscription[`${slug}Changes`] = {
+        type: new GraphQLNonNull(changeType(slug, t)),
+        description: `Changes of ${slug} rows you may read, as they happen (over SSE).`,
+        args: { filter: { type: t.filter, description: 'Only rows that pass it (no relations).' } },
+        subscribe: changesSubscriber(slug),
+        resolve: (payload: unknown) => payload,
+      }
     }
 
     const resolvers = mutationResolvers(slug)
@@ -133,6 +151,7 @@ export function buildSchema(
     for (const [target, add] of [
       [query, parts.query],
       [mutation, parts.mutation],
+      [subscription, parts.subscription],
     ] as const) {
       for (const [name, config] of Object.entries(add ?? {})) {
         if (name in target) throw GraphQLErrors.CONTRIBUTION_CONFLICT(name)
@@ -150,6 +169,9 @@ export function buildSchema(
     query: new GraphQLObjectType({ name: 'Query', fields: query }),
     ...(Object.keys(mutation).length > 0
       ? { mutation: new GraphQLObjectType({ name: 'Mutation', fields: mutation }) }
+      : {}),
+    ...(Object.keys(subscription).length > 0
+      ? { subscription: new GraphQLObjectType({ name: 'Subscription', fields: subscription }) }
       : {}),
     types: extra,
   })

@@ -1,6 +1,7 @@
-// GET /api/realtime/items:<collection>/subscribe: checks the caller may read the collection,
-// reads its filter and fields (which must name readable fields), then joins the channel.
-import type { RequestContext } from '@backlex/kernel'
+// Items subscriptions: checks the caller may read the collection, reads its filter and fields
+// (which must name readable fields), then joins the channel with an SSE response
+// (GET /api/realtime/items:<collection>/subscribe) or an in-process sink (items/changes.ts).
+import type { Principal, RequestContext } from '@backlex/kernel'
 import {
   type CollectionFilterSchema,
   compileMatcher,
@@ -8,12 +9,13 @@ import {
   parseFilter,
   type RowPredicate,
 } from '@backlex/permissions'
+import type { Caller } from '../credentials.js'
 import { RealtimeErrors } from '../errors.js'
 import type { RealtimeRuntime } from '../runtime.js'
-import type { ItemsSubscriber } from '../subscriber.js'
+import type { ItemsSubscriber, StreamSink } from '../subscriber.js'
 import { fieldVisibility } from './access.js'
 import { createItemsDelivery } from './delivery.js'
-import { readSubscriptionQuery, resumePosition } from './query.js'
+import { readSubscriptionQuery, resumePosition, type SubscriptionQuery } from './query.js'
 
 async function schemaOf(
   runtime: RealtimeRuntime,
@@ -34,21 +36,32 @@ function fieldsOf(node: FilterNode, into: Set<string> = new Set()): Set<string> 
   return into
 }
 
+/** A checked items subscription: what to match and send, and how to deliver it. */
+export interface ItemsSubscription {
+  channel: string
+  filter: RowPredicate | null
+  fields: string[] | null
+  delivery: ReturnType<typeof createItemsDelivery>
+}
+
 /**
- * Opens an items stream for the request's caller.
+ * Checks that `principal` may subscribe to `collection` with the query `readQuery` returns (read
+ * only once the caller is known to read the collection, so a stranger learns nothing from it).
+ * Throws the RealtimeErrors the route answers with; the SSE route and `Realtime.subscribeItems`
+ * share it.
  * @example
- * // GET /api/realtime/items:posts/subscribe?filter[status][_eq]=published&fields=id,title
+ * const checked = await prepareItemsSubscription(runtime, 'main', principal, 'posts', () => ({ fields: ['id'] }))
  */
-export async function subscribeItems(
+export async function prepareItemsSubscription(
   runtime: RealtimeRuntime,
-  ctx: RequestContext,
-  request: Request,
+  workspace: string,
+  principal: Principal,
   collection: string,
-): Promise<Response> {
+  readQuery: () => SubscriptionQuery,
+): Promise<ItemsSubscription> {
   const { permissions, collections, database, logger } = runtime.deps
   const channel = `items:${collection}`
   if (!permissions) throw RealtimeErrors.CHANNEL_UNAVAILABLE(channel, '@backlex/permissions')
-  const { workspace, principal } = ctx
   const info = await schemaOf(runtime, workspace, collection)
   if (!info) throw RealtimeErrors.COLLECTION_NOT_FOUND(collection)
   const rules = await permissions.rulesFor(principal, { workspace, collection, action: 'read' })
@@ -59,8 +72,7 @@ export async function subscribeItems(
   }
   const primaryKey = (await collections?.get(workspace, collection))?.primaryKey.name ?? 'id'
   const dialect = database.dialect
-  const params = new URL(request.url).searchParams
-  const query = readSubscriptionQuery(params)
+  const query = readQuery()
 
   for (const field of query.fields ?? []) {
     if (!Object.hasOwn(info.schema, field)) {
@@ -82,28 +94,70 @@ export async function subscribeItems(
     }
     filter = compileMatcher(ast, { dialect })
   }
-  const resumeAfter = resumePosition(request, params)
-
-  const connection = runtime.openConnection()
-  const owner = { end: (code: string, message: string) => connection.close({ code, message }) }
-  const caller = runtime.callers.acquire(request, workspace, principal, owner)
-  connection.onEnd(() => caller.release(owner))
-  const subscriber: ItemsSubscriber = {
-    connection,
-    caller,
-    filter,
-    fields: query.fields ?? null,
-    fieldsKey: query.fields?.join(',') ?? '*',
-  }
   const delivery = createItemsDelivery(
     { permissions, dialect, logger },
     { workspace, collection, primaryKey },
   )
+  return { channel, filter, fields: query.fields ?? null, delivery }
+}
+
+/**
+ * Joins the channel of a checked subscription with `sink` as the subscriber, the caller kept
+ * current from `request`'s credentials. Resolves to that caller once joined: every later event
+ * reaches the sink.
+ */
+export async function joinItems(
+  runtime: RealtimeRuntime,
+  request: Request,
+  workspace: string,
+  principal: Principal,
+  checked: ItemsSubscription,
+  sink: StreamSink,
+  resumeAfter: number | undefined,
+): Promise<Caller> {
+  const owner = { end: (code: string, message: string) => sink.close({ code, message }) }
+  const caller = runtime.callers.acquire(request, workspace, principal, owner)
+  sink.onEnd(() => caller.release(owner))
+  const subscriber: ItemsSubscriber = {
+    connection: sink,
+    caller,
+    filter: checked.filter,
+    fields: checked.fields,
+    fieldsKey: checked.fields?.join(',') ?? '*',
+  }
   try {
-    await runtime.join({ workspace, channel, subscriber, resumeAfter, delivery })
+    await runtime.join({
+      workspace,
+      channel: checked.channel,
+      subscriber,
+      resumeAfter,
+      delivery: checked.delivery,
+    })
   } catch (error) {
-    connection.close()
+    sink.close()
     throw error
   }
+  return caller
+}
+
+/**
+ * Opens an items stream for the request's caller.
+ * @example
+ * // GET /api/realtime/items:posts/subscribe?filter[status][_eq]=published&fields=id,title
+ */
+export async function subscribeItems(
+  runtime: RealtimeRuntime,
+  ctx: RequestContext,
+  request: Request,
+  collection: string,
+): Promise<Response> {
+  const { workspace, principal } = ctx
+  const params = new URL(request.url).searchParams
+  const checked = await prepareItemsSubscription(runtime, workspace, principal, collection, () =>
+    readSubscriptionQuery(params),
+  )
+  const resumeAfter = resumePosition(request, params)
+  const connection = runtime.openConnection()
+  await joinItems(runtime, request, workspace, principal, checked, connection, resumeAfter)
   return connection.response
 }

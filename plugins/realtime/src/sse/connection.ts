@@ -3,6 +3,7 @@
 // (its backlog discarded, an `end` event with the reason sent), and writes never wait, so one
 // slow reader never slows the others.
 import { StreamEndCodes } from '../errors.js'
+import type { StreamSink } from '../subscriber.js'
 import { type Frame, HEARTBEAT, retryFrame, sseFrame } from './frames.js'
 
 export interface StreamEnd {
@@ -30,7 +31,7 @@ export const SSE_HEADERS: Record<string, string> = {
  * A live stream. While held (during a replay), live writes wait in a second list, counted
  * against the same limit, and follow the replayed ones.
  */
-export class SseConnection {
+export class SseConnection implements StreamSink {
   readonly response: Response
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined
   /** Frames the response stream has not pulled yet. */

@@ -6,6 +6,24 @@ const encoder = new TextEncoder()
 /** An encoded event, ready to be written to any number of streams. */
 export type Frame = Uint8Array
 
+/** The event a frame was encoded from, for sinks that hand events over in process. */
+export interface FrameEvent {
+  readonly event: string
+  readonly data: unknown
+  readonly id: number | undefined
+}
+
+// Kept beside the bytes (not in them), so an SSE stream holds nothing more per frame, and an
+// in-process sink never parses what was just encoded. Entries go with their frames.
+const sources = new WeakMap<Frame, FrameEvent>()
+
+/**
+ * The event `frame` was encoded from by sseFrame; undefined for heartbeats and `retry:`.
+ * @example
+ * frameEvent(sseFrame('create', { key: 1 }, 42)) // { event: 'create', data: { key: 1 }, id: 42 }
+ */
+export const frameEvent = (frame: Frame): FrameEvent | undefined => sources.get(frame)
+
 /**
  * Encodes one event. `id` sets the client's Last-Event-ID; without it the id stays as it was.
  * @example
@@ -13,7 +31,9 @@ export type Frame = Uint8Array
  */
 export function sseFrame(event: string, data: unknown, id?: number): Frame {
   const head = id === undefined ? '' : `id: ${id}\n`
-  return encoder.encode(`${head}event: ${event}\ndata: ${JSON.stringify(data ?? null)}\n\n`)
+  const frame = encoder.encode(`${head}event: ${event}\ndata: ${JSON.stringify(data ?? null)}\n\n`)
+  sources.set(frame, { event, data, id })
+  return frame
 }
 
 /** A comment line: ignored by clients, keeps proxies from closing an idle connection. */
