@@ -2,7 +2,8 @@
 // permission has a filter (status = published); an API key with that role. Two routes under
 // autocannon (20 connections, 10 s after a 3 s warm-up): a backlex server (@backlex/node serve)
 // and a bare node:http + node:sqlite server running the same queries, one after the other.
-// Usage: node items.ts [--duration 10] [--connections 20]. Run `pnpm build` first.
+// Usage: node items.ts [--duration 10] [--connections 20] [--api-key-cache <seconds>].
+// Run `pnpm build` first.
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     /** Writes a CPU profile of the backlex server into this directory. */
     profile: { type: 'string' },
+    /** auth's `apiKeyCache.ttlSeconds` (0: resolve the key on every request); its default if absent. */
+    'api-key-cache': { type: 'string' },
   },
 })
 const duration = Number(values.duration)
@@ -190,7 +193,11 @@ try {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []
-  const backlex = await start(['backlex', filename, String(port)], profile)
+  const cacheTtl = values['api-key-cache']
+  const backlex = await start(
+    ['backlex', filename, String(port), ...(cacheTtl === undefined ? [] : [cacheTtl])],
+    profile,
+  )
   const { key, id } = await setUp(base)
   const paths = ['/api/items/articles?limit=10&sort=-views', `/api/items/articles/${id}`]
   const check = await call(base, 'GET', paths[0] ?? '', key)
@@ -211,7 +218,7 @@ try {
 
   const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`
   console.log(
-    `Node ${process.version}, ${platform()} ${cpus().length} cores (${cpus()[0]?.model.trim()}), load ${loadBefore.toFixed(1)} before the run; ${connections} connections, ${duration} s after ${warmup} s warm-up`,
+    `Node ${process.version}, ${platform()} ${cpus().length} cores (${cpus()[0]?.model.trim()}), load ${loadBefore.toFixed(1)} before the run; ${connections} connections, ${duration} s after ${warmup} s warm-up; API key cache ${cacheTtl === undefined ? 'default' : `${cacheTtl} s`}`,
   )
   console.log('| route | server | req/s | p50 | p99 | RSS | errors | backlex / this |')
   console.log('|---|---|---|---|---|---|---|---|')

@@ -1,12 +1,15 @@
 // One server of the items bench, run as a child process so the load generator does not share its
-// event loop: `node server.ts backlex <sqlite file> <port>` (@backlex/node's serve with auth,
-// permissions and collections), or `bare` / `bare-items` <sqlite file> <port> <api key> (node:http
-// and node:sqlite running the same queries). Answers `rss` messages with its RSS.
+// event loop: `node server.ts backlex <sqlite file> <port> [api key cache seconds]` (@backlex/node's
+// serve with auth, permissions and collections), or `bare` / `bare-items` <sqlite file> <port>
+// <api key> (node:http and node:sqlite running the same queries). Answers `rss` messages with its
+// RSS.
 import { createHash } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { DatabaseSync } from 'node:sqlite'
 
 const [mode, filename = '', portText = '0', apiKey = ''] = process.argv.slice(2)
+// For `backlex`, the fourth argument is auth's apiKeyCache.ttlSeconds instead of a key.
+const cacheTtl = mode === 'backlex' && apiKey !== '' ? Number(apiKey) : undefined
 const port = Number(portText)
 
 process.on('message', (message) => {
@@ -34,6 +37,7 @@ if (mode === 'backlex') {
         auth({
           secret: 'bench-items-secret-0123456789abcdefghijkl',
           baseURL: `http://127.0.0.1:${port}`,
+          ...(cacheTtl === undefined ? {} : { apiKeyCache: { ttlSeconds: cacheTtl } }),
         }),
         permissions(),
         collections(),

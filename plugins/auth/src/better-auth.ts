@@ -38,6 +38,8 @@ export interface BetterAuthDeps {
   email: EmailAdapter | undefined
   /** Called once per new user, with the workspace of the sign-up request. */
   onUserCreated(userId: string, workspace: string): Promise<void>
+  /** Called once a user is deleted (after the transaction), in every workspace. */
+  onUserDeleted(userId: string): Promise<void>
   defaultWorkspace: string
 }
 
@@ -124,6 +126,11 @@ export function createBetterAuth(deps: BetterAuthDeps): BetterAuthInstance {
         create: {
           after: async (user, context) => {
             await deps.onUserCreated(user.id, workspaceOf(context, deps.defaultWorkspace))
+          },
+        },
+        delete: {
+          after: async (user) => {
+            await deps.onUserDeleted(user.id)
           },
         },
       },

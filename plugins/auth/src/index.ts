@@ -1,5 +1,7 @@
 // @backlex/auth: better-auth on the kernel's Database, API keys, users and roles.
 
+export { API_KEYS_CHANGED_CHANNEL } from './api-keys/invalidation.js'
+export type { ApiKeyScope } from './api-keys/principal-cache.js'
 export {
   type ApiKey,
   type ApiKeyGuards,

@@ -54,6 +54,18 @@ export const authOptions = z.object({
       email: rateRule(5),
     })
     .prefault({}),
+  /**
+   * Resolved API keys are remembered per instance for `ttlSeconds` (0: never), so most
+   * requests skip the key and role queries. Revoking a key, changing its guards or its owner's
+   * roles drops it at once here and, through PubSub, on the other instances.
+   */
+  apiKeyCache: z
+    .object({
+      ttlSeconds: z.number().min(0).max(300).default(5),
+      /** Most keys remembered; the least recently used one goes first. */
+      maxEntries: z.number().int().positive().max(1_000_000).default(5000),
+    })
+    .prefault({}),
 })
 
 export type AuthOptions = z.input<typeof authOptions>

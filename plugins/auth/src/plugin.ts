@@ -8,6 +8,7 @@ import {
   Kv,
   type KvAdapter,
   PrincipalResolvers,
+  PubSub,
 } from '@backlex/kernel'
 import pkg from '../package.json' with { type: 'json' }
 import { apiKeyRoutes } from './api-keys/routes.js'
@@ -15,7 +16,7 @@ import { createAuthApp } from './auth-app.js'
 import { migrations } from './migrations.js'
 import { authOptions } from './options.js'
 import { roleRoutes } from './roles/routes.js'
-import { Auth, type AuthService, createAuthService } from './service.js'
+import { Auth, type AuthRuntime, type AuthService, createAuthService } from './service.js'
 import { authTools } from './tools.js'
 import { userRoutes } from './users/routes.js'
 
@@ -31,14 +32,14 @@ export const auth = definePlugin({
   name: '@backlex/auth',
   version: pkg.version,
   kernel: '^0.1.0',
-  requires: [Database, Kv, Clock],
+  requires: [Database, Kv, Clock, PubSub],
   optional: [Email],
   provides: [Auth],
   options: authOptions,
   migrations,
   register(ctx, options) {
     // Per kernel: the service is built on first use (at boot) from this kernel's services.
-    let service: AuthService | undefined
+    let service: AuthRuntime | undefined
     let kv: KvAdapter | undefined
     const current = (): AuthService => {
       if (!service) throw new Error('@backlex/auth is used before it booted')
@@ -74,7 +75,7 @@ export const auth = definePlugin({
   },
   async boot(ctx, options) {
     // Build the service now: a missing secret or a broken database fails the boot, not a request.
-    ctx.get(Auth)
+    await (ctx.get(Auth) as AuthRuntime).start()
     const peerKnown = ctx.config.runtime.clientAddress !== undefined
     if (
       !ctx.config.dev &&
@@ -87,5 +88,8 @@ export const auth = definePlugin({
         'auth rate limits cannot tell clients apart on this runtime: every client shares one counter per route group. Set trustProxy behind a proxy, or clientIp.',
       )
     }
+  },
+  async shutdown(ctx) {
+    await (ctx.get(Auth) as AuthRuntime).stop()
   },
 })

@@ -8,7 +8,10 @@ import {
   defineService,
   Email,
   type Principal,
+  PubSub,
 } from '@backlex/kernel'
+import { createApiKeyInvalidation } from './api-keys/invalidation.js'
+import { createApiKeyPrincipalCache } from './api-keys/principal-cache.js'
 import { bearerApiKey } from './api-keys/secret.js'
 import { type ApiKeyStore, createApiKeyStore } from './api-keys/store.js'
 import { type BetterAuthInstance, createBetterAuth } from './better-auth.js'
@@ -59,12 +62,34 @@ function resolveSecret(ctx: BootContext, options: ResolvedAuthOptions): string {
   return randomSecret()
 }
 
-export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions): AuthService {
+/** The service plus what the plugin's lifecycle drives. */
+export interface AuthRuntime extends AuthService {
+  /** Listens for API key changes made on other instances. */
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions): AuthRuntime {
   const database = ctx.get(Database)
   const clock = ctx.get(Clock)
   const email = ctx.tryGet(Email)
-  const roles = createRoleStore(database)
-  const apiKeys = createApiKeyStore(database, roles, () => clock.now())
+  const cache = createApiKeyPrincipalCache({
+    ttlMs: options.apiKeyCache.ttlSeconds * 1000,
+    maxEntries: options.apiKeyCache.maxEntries,
+  })
+  const invalidation = createApiKeyInvalidation({
+    cache,
+    pubsub: ctx.get(PubSub),
+    logger: ctx.logger,
+  })
+  const roles = createRoleStore(database, invalidation)
+  const apiKeys = createApiKeyStore({
+    database,
+    roles,
+    now: () => clock.now(),
+    cache,
+    invalidation,
+  })
   const users = createUserStore(database, roles)
   const betterAuth = createBetterAuth({
     database,
@@ -77,6 +102,8 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
       const role = await roles.assignSignUpRole(workspace, userId)
       ctx.logger.info('user signed up', { userId, workspace, role })
     },
+    // Their keys are deleted with them (foreign key); drop the ones resolved already.
+    onUserDeleted: (userId) => invalidation.changed({ userId }),
   })
 
   return {
@@ -85,6 +112,8 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
     apiKeys,
     users,
     canSendEmail: email !== undefined,
+    start: () => invalidation.start(),
+    stop: () => invalidation.stop(),
     async resolvePrincipal(request, workspace) {
       const authorization = request.headers.get('authorization')
       const key = bearerApiKey(authorization)

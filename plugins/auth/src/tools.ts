@@ -66,7 +66,7 @@ export const authTools = [
   defineTool({
     name: 'roles.create',
     description:
-      'Creates a role in this workspace. `name`: lowercase letters, digits, _ and -, starting with a letter; fails with ROLE_EXISTS if taken. Give it permissions with the permissions tools. Admins only.',
+      'Creates a role in this workspace. `name`: lowercase letters, digits, _ and -, starting with a letter; fails with ROLE_EXISTS if taken. Give it permissions with the permissions tools. Returns { data: the role (name, description, builtIn, createdAt) }. Admins only.',
     input: createRoleInput,
     annotation: 'admin',
     handler: async (ctx, input) => {
@@ -76,7 +76,8 @@ export const authTools = [
   }),
   defineTool({
     name: 'roles.update',
-    description: "Changes a role's description (null clears it). Admins only.",
+    description:
+      "Changes a role's description (null clears it); fails with ROLE_NOT_FOUND for an unknown role. Returns { data: the updated role (name, description, builtIn, createdAt) }. Admins only.",
     input: updateRoleInput.extend({ name: roleName }),
     annotation: 'admin',
     handler: async (ctx, { name, ...input }) => {
@@ -87,7 +88,7 @@ export const authTools = [
   defineTool({
     name: 'roles.delete',
     description:
-      'Deletes a role and removes it from every user; built-in roles (public, authenticated, admin) cannot be deleted. Admins only.',
+      'Deletes a role and removes it from every user; built-in roles (public, authenticated, admin) cannot be deleted. Returns { deleted: name }. Admins only.',
     input: z.object({ name: roleName }),
     annotation: 'admin',
     handler: async (ctx, { name }) => {
@@ -111,7 +112,7 @@ export const authTools = [
   defineTool({
     name: 'users.set_roles',
     description:
-      "Replaces a user's roles in this workspace with `roles` (names from roles.list). An empty list leaves the user with `authenticated`. Refuses to remove the last admin (LAST_ADMIN). Admins only.",
+      "Replaces a user's roles in this workspace with `roles` (names from roles.list). An empty list leaves the user with `authenticated`. Refuses to remove the last admin (LAST_ADMIN). Returns { data: the user (id, name, email, emailVerified, createdAt, roles) }. Admins only.",
     input: setUserRolesInput.extend({ userId: z.string().min(1).max(100) }),
     annotation: 'admin',
     handler: async (ctx, { userId, roles }) => {

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { hashApiKeySecret } from '../src/index.js'
-import { dialectsUnderTest, errorCode, startApp, type TestApp } from './helpers.js'
+import { dialectsUnderTest, errorCode, manualClock, startApp, type TestApp } from './helpers.js'
 
 describe.each(dialectsUnderTest)('API keys on $dialect', (dialect) => {
   let t: TestApp
@@ -93,7 +93,10 @@ describe.each(dialectsUnderTest)('API keys on $dialect', (dialect) => {
   })
 
   it('refuses an expired key and an expiry in the past', async () => {
-    const { http, sql, admin } = await start()
+    const clock = manualClock()
+    t = await startApp(await dialect.create(), { clock })
+    const { http } = t
+    const admin = await http.signUp('admin@example.com')
     const past = await http.post(
       '/api/api-keys',
       { name: 'old', expiresAt: '2000-01-01T00:00:00Z' },
@@ -103,18 +106,15 @@ describe.each(dialectsUnderTest)('API keys on $dialect', (dialect) => {
     expect(errorCode(past)).toBe('VALIDATION_FAILED')
     const soon = await http.post(
       '/api/api-keys',
-      { name: 'soon', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+      { name: 'soon', expiresAt: new Date(clock.now().getTime() + 3_600_000).toISOString() },
       { bearer: admin.token },
     )
     expect(soon.status).toBe(201)
     expect((await http.get('/api/auth/principal', { bearer: soon.body.data.secret })).status).toBe(
       200,
     )
-    // Time passes: move the expiry behind us in the database.
-    await sql
-      .updateTable('backlex_auth_api_keys')
-      .set({ expires_at: new Date(Date.now() - 1000) })
-      .execute()
+    // An hour passes.
+    clock.advance(3_600_000)
     const expired = await http.get('/api/auth/principal', { bearer: soon.body.data.secret })
     expect(expired.status).toBe(401)
     expect(errorCode(expired)).toBe('INVALID_API_KEY')

@@ -2,7 +2,13 @@
 // that drives it through app.fetch like a browser (cookies) or an API client (bearer).
 
 import { consoleEmail } from '@backlex/email'
-import { type Backlex, createBacklex, Database, type Plugin } from '@backlex/kernel'
+import {
+  type Backlex,
+  type ClockAdapter,
+  createBacklex,
+  Database,
+  type Plugin,
+} from '@backlex/kernel'
 import { dialects, silentLogger, type TestDatabase } from '@backlex/test-utils'
 import type { Kysely } from 'kysely'
 import { type AuthOptions, auth } from '../src/index.js'
@@ -30,6 +36,21 @@ export interface StartOptions {
   /** The Email plugin; consoleEmail() by default, null for none. */
   email?: Plugin | null
   dev?: boolean
+  /** The kernel's clock; the system clock by default. */
+  clock?: ClockAdapter
+  /** More plugins (e.g. a shared PubSub for a second instance). */
+  plugins?: Plugin[]
+}
+
+/** A clock that stands still until moved: `advance(ms)` is time passing. */
+export function manualClock(start = Date.now()): ClockAdapter & { advance(ms: number): void } {
+  let at = start
+  return {
+    now: () => new Date(at),
+    advance(ms) {
+      at += ms
+    },
+  }
 }
 
 export async function startApp(db: TestDatabase, options: StartOptions = {}): Promise<TestApp> {
@@ -39,10 +60,12 @@ export async function startApp(db: TestDatabase, options: StartOptions = {}): Pr
     logger,
     dev: options.dev ?? false,
     migrateOnBoot: true,
+    ...(options.clock ? { clock: options.clock } : {}),
     runtime: { name: 'node', capabilities: ['filesystem', 'process', 'tcp'] },
     plugins: [
       db.plugin(),
       ...(email ? [email] : []),
+      ...(options.plugins ?? []),
       auth({ secret: SECRET, baseURL: ORIGIN, ...options.auth }),
     ],
   })

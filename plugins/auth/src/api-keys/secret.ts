@@ -29,9 +29,15 @@ const nodeCrypto = (
   globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
 ).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
 
+/** Hex SHA-256 of a secret, synchronously where node:crypto exists; else undefined. */
+export function hashApiKeySecretNow(secret: string): string | undefined {
+  return nodeCrypto?.createHash('sha256').update(secret).digest('hex')
+}
+
 /** Hex SHA-256 of a secret: what the database stores and looks keys up by. */
 export async function hashApiKeySecret(secret: string): Promise<string> {
-  if (nodeCrypto) return nodeCrypto.createHash('sha256').update(secret).digest('hex')
+  const now = hashApiKeySecretNow(secret)
+  if (now !== undefined) return now
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }

@@ -5,8 +5,15 @@ import { authDb, boolParam, fromJson, toBool, toIso, toJson } from '../db.js'
 import { AuthErrors } from '../errors.js'
 import type { RoleStore } from '../roles/store.js'
 import { TABLES } from '../schema.js'
+import type { ApiKeyInvalidation } from './invalidation.js'
+import type { ApiKeyPrincipalCache, ApiKeyScope } from './principal-cache.js'
 import type { ApiKey, ApiKeyGuards, CreateApiKeyInput } from './schemas.js'
-import { apiKeyDisplayPrefix, generateApiKeySecret, hashApiKeySecret } from './secret.js'
+import {
+  apiKeyDisplayPrefix,
+  generateApiKeySecret,
+  hashApiKeySecret,
+  hashApiKeySecretNow,
+} from './secret.js'
 
 export interface ApiKeyStore {
   /** Keys of the calling user in the workspace, newest first. */
@@ -26,8 +33,28 @@ export interface ApiKeyStore {
     id: string,
     guards: ApiKeyGuards,
   ): Promise<ApiKey>
-  /** The principal of a secret; throws INVALID_API_KEY when unknown, revoked or expired. */
+  /**
+   * The principal of a secret; throws INVALID_API_KEY when unknown, revoked or expired.
+   * A resolved principal is reused for the cache's TTL (expiry is still checked every time).
+   */
   authenticate(secret: string, workspace: string): Promise<Principal>
+  /**
+   * Forgets resolved keys on every instance (here at once, elsewhere through PubSub). The
+   * plugin does this on every change it makes itself; call it after changing users or roles
+   * behind its back (e.g. by SQL).
+   * @example
+   * await auth.apiKeys.invalidate({ userId, workspace: 'main' })
+   */
+  invalidate(scope: ApiKeyScope): Promise<void>
+}
+
+export interface ApiKeyStoreDeps {
+  database: DatabaseAdapter
+  roles: RoleStore
+  now: () => Date
+  cache: ApiKeyPrincipalCache
+  /** Called after every committed change to a key. */
+  invalidation: Pick<ApiKeyInvalidation, 'changed'>
 }
 
 type KeyRow = {
@@ -92,12 +119,72 @@ function requireKeyManager(principal: Principal): string {
   return principal.userId
 }
 
-export function createApiKeyStore(
-  database: DatabaseAdapter,
-  roles: RoleStore,
-  now: () => Date,
-): ApiKeyStore {
+function frozenPrincipal(key: ApiKey, roles: string[]): Principal {
+  return Object.freeze({
+    type: 'apiKey',
+    id: key.id,
+    userId: key.userId,
+    roles: Object.freeze(roles),
+    admin: roles.includes('admin'),
+    scopes: Object.freeze({
+      readOnly: key.readOnly,
+      tools: key.tools === null ? null : Object.freeze(key.tools),
+    }),
+  })
+}
+
+export function createApiKeyStore(deps: ApiKeyStoreDeps): ApiKeyStore {
+  const { database, roles, now, cache, invalidation } = deps
   const db = authDb(database)
+
+  async function touch(id: string, at: Date): Promise<void> {
+    await db.updateTable(TABLES.apiKeys).set({ last_used_at: at }).where('id', '=', id).execute()
+  }
+
+  /** The key of `hash` from the database, checked, with its owner's current roles. */
+  async function load(hash: string, workspace: string, at: Date) {
+    const generation = cache.generation
+    const row = await db
+      .selectFrom(TABLES.apiKeys)
+      .select(KEY_COLUMNS)
+      .where('hash', '=', hash)
+      .executeTakeFirst()
+    if (
+      !row ||
+      row.workspace !== workspace ||
+      row.revoked_at !== null ||
+      (row.expires_at !== null && new Date(row.expires_at).getTime() <= at.getTime())
+    ) {
+      // Failures are never cached: a key created a moment later works at once.
+      throw AuthErrors.INVALID_API_KEY()
+    }
+    const key = toApiKey(row)
+    // A key never holds more than its owner does today: roles the owner lost drop off.
+    const ownerRoles = new Set(await roles.rolesOf(workspace, key.userId))
+    const principal = frozenPrincipal(
+      key,
+      key.roles.filter((r) => ownerRoles.has(r)),
+    )
+    let lastUsedAt = key.lastUsedAt === null ? null : new Date(key.lastUsedAt).getTime()
+    if (lastUsedAt === null || at.getTime() - lastUsedAt >= LAST_USED_RESOLUTION_MS) {
+      await touch(key.id, at)
+      lastUsedAt = at.getTime()
+    }
+    cache.set(
+      hash,
+      {
+        principal,
+        keyId: key.id,
+        userId: key.userId,
+        workspace: row.workspace,
+        expiresAt: key.expiresAt === null ? null : new Date(key.expiresAt).getTime(),
+        lastUsedAt,
+        loadedAt: at.getTime(),
+      },
+      generation,
+    )
+    return principal
+  }
 
   async function findOwned(principal: Principal, workspace: string, id: string) {
     const userId = requireKeyManager(principal)
@@ -167,6 +254,7 @@ export function createApiKeyStore(
           .set({ revoked_at: revokedAt })
           .where('id', '=', id)
           .execute()
+        await invalidation.changed({ keyId: id })
         return toApiKey({ ...row, revoked_at: revokedAt })
       }
       return toApiKey(row)
@@ -181,49 +269,33 @@ export function createApiKeyStore(
       }
       if (Object.keys(changes).length > 0) {
         await db.updateTable(TABLES.apiKeys).set(changes).where('id', '=', id).execute()
+        await invalidation.changed({ keyId: id })
       }
       return toApiKey({ ...row, ...changes })
     },
 
     async authenticate(secret, workspace) {
-      const hash = await hashApiKeySecret(secret)
-      const row = await db
-        .selectFrom(TABLES.apiKeys)
-        .select(KEY_COLUMNS)
-        .where('hash', '=', hash)
-        .executeTakeFirst()
+      const hash = hashApiKeySecretNow(secret) ?? (await hashApiKeySecret(secret))
       const at = now()
+      const cached = cache.get(hash, at.getTime())
+      if (!cached) return load(hash, workspace, at)
       if (
-        !row ||
-        row.workspace !== workspace ||
-        row.revoked_at !== null ||
-        (row.expires_at !== null && new Date(row.expires_at).getTime() <= at.getTime())
+        cached.workspace !== workspace ||
+        (cached.expiresAt !== null && cached.expiresAt <= at.getTime())
       ) {
         throw AuthErrors.INVALID_API_KEY()
       }
-      const key = toApiKey(row)
-      // A key never holds more than its owner does today: roles the owner lost drop off.
-      const ownerRoles = new Set(await roles.rolesOf(workspace, key.userId))
-      const effective = key.roles.filter((r) => ownerRoles.has(r))
       if (
-        key.lastUsedAt === null ||
-        at.getTime() - new Date(key.lastUsedAt).getTime() >= LAST_USED_RESOLUTION_MS
+        cached.lastUsedAt === null ||
+        at.getTime() - cached.lastUsedAt >= LAST_USED_RESOLUTION_MS
       ) {
-        await db
-          .updateTable(TABLES.apiKeys)
-          .set({ last_used_at: at })
-          .where('id', '=', key.id)
-          .execute()
+        cached.lastUsedAt = at.getTime()
+        await touch(cached.keyId, at)
       }
-      return {
-        type: 'apiKey',
-        id: key.id,
-        userId: key.userId,
-        roles: effective,
-        admin: effective.includes('admin'),
-        scopes: { readOnly: key.readOnly, tools: key.tools },
-      }
+      return cached.principal
     },
+
+    invalidate: (scope) => invalidation.changed(scope),
   }
 }
 

@@ -1,6 +1,7 @@
 // Roles of a workspace and who holds them. `public`, `authenticated` and `admin` are built in,
 // created on first use in each workspace, and cannot be deleted.
 import type { DatabaseAdapter } from '@backlex/kernel'
+import type { ApiKeyInvalidation } from '../api-keys/invalidation.js'
 import { type AuthDb, authDb, boolParam, toBool, toIso } from '../db.js'
 import { AuthErrors } from '../errors.js'
 import { TABLES } from '../schema.js'
@@ -48,7 +49,14 @@ const toRole = (row: RoleRow): Role => ({
   createdAt: toIso(row.created_at),
 })
 
-export function createRoleStore(database: DatabaseAdapter): RoleStore {
+/**
+ * @param invalidation told after every committed change to who holds a role, so API keys
+ * (which hold their roles only while their owner does) are resolved again.
+ */
+export function createRoleStore(
+  database: DatabaseAdapter,
+  invalidation?: Pick<ApiKeyInvalidation, 'changed'>,
+): RoleStore {
   const db = authDb(database)
   const seeded = new Set<string>()
 
@@ -154,6 +162,7 @@ export function createRoleStore(database: DatabaseAdapter): RoleStore {
           .where('name', '=', name)
           .execute()
       })
+      await invalidation?.changed({ workspace })
     },
 
     async rolesOf(workspace, userId) {
@@ -178,7 +187,7 @@ export function createRoleStore(database: DatabaseAdapter): RoleStore {
     async setUserRoles(workspace, userId, roles) {
       await ensureBuiltIns(workspace)
       const wanted = [...new Set(roles)].sort()
-      return inTransaction(database, async (trx) => {
+      const held = await inTransaction(database, async (trx) => {
         const user = await trx
           .selectFrom(TABLES.users)
           .select('id')
@@ -222,6 +231,8 @@ export function createRoleStore(database: DatabaseAdapter): RoleStore {
         }
         return wanted.length > 0 ? wanted : [...DEFAULT_USER_ROLES]
       })
+      await invalidation?.changed({ userId, workspace })
+      return held
     },
 
     async assignSignUpRole(workspace, userId) {
