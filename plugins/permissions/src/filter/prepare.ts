@@ -33,15 +33,26 @@ export function prepareFilter(ast: FilterNode, options: { dialect: SqlDialect })
   const { dialect } = options
   const build = compileSqlBuilder(ast, dialect)
   const predicate = compileMatcher(ast, { dialect })
-  return Object.freeze({
-    ast,
-    dialect,
-    variables: variablesOf(ast),
-    toSql: (variables: FilterVariables, opts?: { table?: string }) =>
-      build(variables, { table: opts?.table, depth: 0 }),
-    matches: predicate,
-  })
+  const variables = variablesOf(ast)
+  // A filter without variables has one SQL expression per table: built once, then shared
+  // (Kysely expressions are immutable). Rules such as `status = published` are read on every
+  // request, and building the expression was a measurable part of a one-item read.
+  const fixed = variables.size === 0 ? new Map<string, Expression<SqlBool>>() : undefined
+  const toSql = (values: FilterVariables, opts?: { table?: string }) => {
+    if (!fixed) return build(values, { table: opts?.table, depth: 0 })
+    const key = opts?.table ?? ''
+    let expression = fixed.get(key)
+    if (!expression) {
+      expression = build(values, { table: opts?.table, depth: 0 })
+      if (fixed.size < MAX_FIXED_TABLES) fixed.set(key, expression)
+    }
+    return expression
+  }
+  return Object.freeze({ ast, dialect, variables, toSql, matches: predicate })
 }
+
+/** Tables whose expression a variable-free filter keeps (a filter is about one collection). */
+const MAX_FIXED_TABLES = 16
 
 const prepared = {
   sqlite: new WeakMap<FilterNode, PreparedFilter>(),

@@ -103,3 +103,33 @@ describe('compiled SQL', () => {
     expect(compiled.sql).toBe('select "id" from "posts" where 1 = 0')
   })
 })
+
+describe('prepared expressions', () => {
+  const at = (iso: string) => resolveVariables(principal, new Date(iso))
+
+  it('builds a filter without variables once per table, and binds the same values', () => {
+    const prepared = prepareFilter(parseFilter({ views: { _gt: 10 } }, schema), {
+      dialect: 'sqlite',
+    })
+    const first = prepared.toSql(at('2024-01-01T00:00:00Z'), { table: 'posts' })
+    expect(prepared.toSql(at('2025-01-01T00:00:00Z'), { table: 'posts' })).toBe(first)
+    const other = prepared.toSql(at('2024-01-01T00:00:00Z'), { table: 'drafts' })
+    expect(other).not.toBe(first)
+    const sql = compilers.sqlite.selectFrom('drafts').select('id').where(other).compile()
+    expect(sql.sql).toBe('select "id" from "drafts" where "drafts"."views" > ?')
+    expect(sql.parameters).toEqual([10])
+  })
+
+  it('binds the variables of a filter that has them on every call', () => {
+    const prepared = prepareFilter(parseFilter({ at: { _lt: '$NOW' } }, schema), {
+      dialect: 'postgres',
+    })
+    const compileAt = (iso: string) =>
+      compilers.postgres
+        .selectFrom('posts')
+        .select('id')
+        .where(prepared.toSql(at(iso), { table: 'posts' }))
+        .compile().parameters
+    expect(compileAt('2024-01-01T00:00:00.000Z')).not.toEqual(compileAt('2025-01-01T00:00:00.000Z'))
+  })
+})
