@@ -232,8 +232,8 @@ try {
     row(route, 'backlex', b, '')
     row(route, 'backlex, anonymous (no API key)', anonymous[i] as Measured & { rss: number }, '')
     for (const [mode, label] of [
-      ['bare', 'bare, same queries'],
-      ['bare-items', 'bare, item query only'],
+      ['bare', 'bare, item query + key lookup'],
+      ['bare-items', 'bare, item query'],
     ] as const) {
       const r = baselines[mode]?.[i] as Measured & { rss: number }
       row(route, label, r, `${((b.rps / r.rps) * 100).toFixed(0)}%`)
