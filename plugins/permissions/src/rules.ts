@@ -48,7 +48,15 @@ export const ADMIN_RULES: AccessRules = Object.freeze({
 
 function union(filters: readonly (PreparedFilter | null)[], dialect: SqlDialect) {
   if (filters.some((f) => f === null)) return null
-  const present = filters as readonly PreparedFilter[]
+  // Roles often repeat a rule (`public` and `reader` both seeing published rows): an OR of two
+  // equal filters costs every query twice the SQL for the same rows.
+  const seen = new Set<string>()
+  const present = (filters as readonly PreparedFilter[]).filter((f) => {
+    const key = JSON.stringify(f.ast)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
   if (present.length === 1) return present[0] ?? null
   return prepareFilter({ kind: 'or', children: present.map((f) => f.ast) }, { dialect })
 }
