@@ -1,7 +1,7 @@
 // With @backlex/collections installed every tools/call is an `mcp.call` entry of the one activity
 // log (GET /api/activity), without its arguments; item writes through the items tools add their
 // own item.* entries; a failed log write never fails the call. Both dialects, over real HTTP.
-import { collections } from '@backlex/collections'
+import { type Activity as ActivityEntry, collections } from '@backlex/collections'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -13,20 +13,6 @@ import {
   resultText,
   startMcpServer,
 } from './helpers.js'
-
-interface ActivityEntry {
-  id: string
-  action: string
-  collection: string | null
-  item: string | null
-  principalType: string
-  userId: string | null
-  apiKeyId: string | null
-  clientAddress: string | null
-  requestId: string | null
-  detail: Record<string, unknown> | null
-  createdAt: string
-}
 
 describe.each(dialectsUnderTest)('MCP calls in the activity log on $dialect', (dialect) => {
   let t: McpTestServer

@@ -181,6 +181,27 @@ export async function startServer(
   }
 }
 
+/**
+ * The read rules most tests use: `public` sees published articles (id, title, status, views),
+ * `editor` sees its own articles, every field.
+ */
+export async function grantArticleReaders(app: TestServer): Promise<void> {
+  await app.grant({
+    role: 'public',
+    collection: 'articles',
+    action: 'read',
+    filter: { status: { _eq: 'published' } },
+    fields: ['id', 'title', 'status', 'views'],
+  })
+  await app.grant({
+    role: 'editor',
+    collection: 'articles',
+    action: 'read',
+    filter: { owner: { _eq: '$CURRENT_USER' } },
+    fields: '*',
+  })
+}
+
 export interface ReceivedEvent {
   type: string
   data: Record<string, unknown>

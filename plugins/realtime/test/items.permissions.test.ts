@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
   codeOf,
+  grantArticleReaders,
   type ReceivedEvent,
   StreamClient,
   startServer,
@@ -44,20 +45,7 @@ describe.each(dialects)('items channels on $dialect', (dialect) => {
     if (!dialect.available) return
     database = await dialect.create()
     app = await startServer(database)
-    await app.grant({
-      role: 'public',
-      collection: 'articles',
-      action: 'read',
-      filter: { status: { _eq: 'published' } },
-      fields: ['id', 'title', 'status', 'views'],
-    })
-    await app.grant({
-      role: 'editor',
-      collection: 'articles',
-      action: 'read',
-      filter: { owner: { _eq: '$CURRENT_USER' } },
-      fields: '*',
-    })
+    await grantArticleReaders(app)
     app.tokens.set('ada', { id: 'ada', roles: ['editor'] })
     app.tokens.set('bob', { id: 'bob', roles: ['editor'] })
     app.tokens.set('root', { id: 'root', roles: ['admin'], admin: true })

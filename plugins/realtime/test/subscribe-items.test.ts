@@ -13,7 +13,15 @@ import {
   type RealtimeService,
   type SubscribeItemsOptions,
 } from '../src/index.js'
-import { ARTICLES, bearer, StreamClient, sleep, startServer, type TestServer } from './helpers.js'
+import {
+  ARTICLES,
+  bearer,
+  grantArticleReaders,
+  StreamClient,
+  sleep,
+  startServer,
+  type TestServer,
+} from './helpers.js'
 
 /** A second collection that no rule covers. */
 const memos = definePlugin({
@@ -102,20 +110,7 @@ describe.each(dialects)('Realtime.subscribeItems on $dialect', (dialect) => {
       plugins: [memos()],
     })
     realtime = app.server.kernel.get(Realtime)
-    await app.grant({
-      role: 'public',
-      collection: 'articles',
-      action: 'read',
-      filter: { status: { _eq: 'published' } },
-      fields: ['id', 'title', 'status', 'views'],
-    })
-    await app.grant({
-      role: 'editor',
-      collection: 'articles',
-      action: 'read',
-      filter: { owner: { _eq: '$CURRENT_USER' } },
-      fields: '*',
-    })
+    await grantArticleReaders(app)
     app.tokens.set('ada', { id: 'ada', roles: ['editor'] })
   })
   afterAll(async () => {
