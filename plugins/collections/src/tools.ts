@@ -12,11 +12,6 @@ import { Collections } from './service-types.js'
 const TYPES =
   'Field types: string (length, default 255), text, integer, bigInteger, float, decimal (precision, scale), boolean, date (YYYY-MM-DD), time (HH:MM:SS), datetime and timestamp (ISO 8601, UTC), uuid, json, enum (choices). Relations: m2o (a foreign key column to another collection, onDelete "set null" | "cascade" | "restrict" | "no action"), o2m (the other side of an m2o, no column), m2m (a junction table).'
 
-function requireAdmin(ctx: ToolContext) {
-  if (ctx.principal.type === 'anonymous') throw CollectionsErrors.UNAUTHORIZED()
-  if (!ctx.principal.admin) throw CollectionsErrors.FORBIDDEN()
-}
-
 /** The collection as the caller may see it: only readable fields, or undefined. */
 async function visible(ctx: ToolContext, def: CollectionDefinition) {
   if (ctx.principal.admin) return def
@@ -111,12 +106,11 @@ export const collectionTools: ToolDefinition[] = [
   defineTool({
     name: 'collections.delete',
     description:
-      'Deletes a collection. A managed collection loses its table and every item in it (irreversible); an adopted one is archived and its table kept (restore it with POST /api/collections/<slug>/restore). Fails with COLLECTION_IN_USE while other collections relate to it. Returns { slug, result: "dropped" | "archived" }.',
+      'Deletes a collection. A managed collection loses its table and every item in it (irreversible); an adopted one is archived and its table kept (restore it with POST /api/collections/<slug>/restore). Fails with COLLECTION_IN_USE while other collections relate to it. Returns { slug, result: "dropped" | "archived" }. Admins only.',
     input: slugInput,
-    annotation: 'destructive',
-    handler: (ctx, { slug }) => {
-      requireAdmin(ctx)
-      return ctx.kernel.get(Collections).remove(ctx.workspace, slug)
-    },
+    // Admin, like create and update: agents that may not use it do not see it (MCP still marks
+    // admin tools destructive).
+    annotation: 'admin',
+    handler: (ctx, { slug }) => ctx.kernel.get(Collections).remove(ctx.workspace, slug),
   }),
 ]

@@ -241,7 +241,7 @@ describe.each(dialects)('collections and the rest of backlex on $dialect', (dial
         'collections.fields': 'read',
         'collections.create': 'admin',
         'collections.update': 'admin',
-        'collections.delete': 'destructive',
+        'collections.delete': 'admin',
       })
     },
   )
