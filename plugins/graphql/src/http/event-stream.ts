@@ -57,6 +57,9 @@ export function createKeepAlive(intervalMs: number): KeepAlive {
   }
 }
 
+/** Keep-alive intervals without a read, while results wait, after which a client is gone. */
+const STALLED_TICKS = 2
+
 const encoder = new TextEncoder()
 const COMMENT = encoder.encode(':\n\n')
 const COMPLETE = encoder.encode('event: complete\ndata:\n\n')
@@ -74,6 +77,10 @@ const isIterator = (source: StreamSource): source is AsyncIterator<FormattedExec
 export function eventStreamResponse(source: StreamSource, options: EventStreamOptions): Response {
   let done = false
   let stopBeating = () => {}
+  // Reads by the client since the last keep-alive tick, and ticks in a row without any while
+  // results were waiting.
+  let pulls = 0
+  let stalledTicks = 0
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, complete: boolean) => {
     if (done) return
     done = true
@@ -96,11 +103,28 @@ export function eventStreamResponse(source: StreamSource, options: EventStreamOp
           return
         }
         stopBeating = options.keepAlive.add(() => {
+          if (done) return
+          const progressed = pulls > 0
+          pulls = 0
           // Only when idle: a client that is not reading gets nothing more queued.
-          if (!done && (controller.desiredSize ?? 0) > 0) controller.enqueue(COMMENT)
+          if ((controller.desiredSize ?? 0) > 0) {
+            stalledTicks = 0
+            controller.enqueue(COMMENT)
+            return
+          }
+          stalledTicks = progressed ? 0 : stalledTicks + 1
+          // A client that took nothing for whole intervals while results waited has stopped
+          // reading: its subscription and socket are let go instead of held open forever.
+          if (stalledTicks >= STALLED_TICKS) {
+            done = true
+            stopBeating()
+            controller.error(new Error('The client stopped reading the event stream.'))
+            if (isIterator(source)) void source.return?.()
+          }
         })
       },
       async pull(controller) {
+        pulls++
         if (done || !isIterator(source)) return
         let step: IteratorResult<FormattedExecutionResult>
         try {
