@@ -1,0 +1,23 @@
+// The complete example's config: accounts and API keys, permission rules, collections with REST,
+// GraphQL, realtime over SSE and MCP. No Database plugin: the Node preset uses embedded SQLite at
+// ./.data/backlex.sqlite, or PostgreSQL when DATABASE_URL is set.
+import { auth } from '@backlex/auth'
+import { collections } from '@backlex/collections'
+import { graphql } from '@backlex/graphql'
+import { defineConfig } from '@backlex/kernel'
+import { mcp } from '@backlex/mcp'
+import { permissions } from '@backlex/permissions'
+import { realtime } from '@backlex/realtime'
+
+export default defineConfig({
+  name: 'backlex example app',
+  plugins: [
+    // The secret comes from AUTH_SECRET (32+ characters); `backlex dev` makes up one if unset.
+    auth(),
+    permissions(),
+    collections(),
+    graphql(),
+    realtime(),
+    mcp(),
+  ],
+})
