@@ -1,13 +1,12 @@
 // The README's walk-through as a user follows it: `backlex migrate`, then `backlex start` through
 // the example's own binary, then every curl of README.md as a fetch, on both dialects.
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { dialects, postgresUrl } from '@backlex/test-utils'
+import { appTargets, type StartedApp, startApp, stopApp } from '@backlex/test-utils'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,54 +19,6 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const { PORT: _p, HOST: _h, DATABASE_URL: _d, AUTH_SECRET: _s, ...rest } = process.env
   return { ...rest, AUTH_SECRET: 'example-app-test-secret-0123456789abcdef', ...extra }
 }
-
-/** Starts `backlex start` and resolves with its URL once it logs that it is listening. */
-function start(cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(backlex, ['start', '--config', config, '--port', '0'], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const output: string[] = []
-  const url = new Promise<string>((resolve, reject) => {
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        output.push(line)
-        if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).url)
-      })
-    }
-    child.once('exit', (code) => reject(new Error(`exited ${code}:\n${output.join('\n')}`)))
-  })
-  return { child, url }
-}
-
-const stopped = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode)
-    child.once('exit', (code) => resolve(code))
-    child.kill('SIGTERM')
-  })
-
-interface Target {
-  dialect: 'sqlite' | 'postgres'
-  available: boolean
-  env(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>
-}
-
-const targets: Target[] = [
-  { dialect: 'sqlite', available: true, env: async () => ({ env: {}, cleanup: async () => {} }) },
-  {
-    dialect: 'postgres',
-    available: Boolean(postgresUrl),
-    async env() {
-      const database = await dialects[1]?.create()
-      if (!database?.schema) throw new Error('no PostgreSQL test database')
-      const url = new URL(database.location)
-      url.searchParams.set('options', `-c search_path=${database.schema}`)
-      return { env: { DATABASE_URL: url.toString() }, cleanup: () => database.cleanup() }
-    },
-  },
-]
 
 // The bodies of README.md, byte for byte where they are JSON on one line.
 const SIGN_UP = { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada' }
@@ -178,9 +129,9 @@ async function nextEvent(events: AsyncGenerator<SentEvent>, name: string): Promi
   }
 }
 
-describe.each(targets)('examples/app on $dialect', ({ available, env }) => {
+describe.each(appTargets)('examples/app on $dialect', ({ available, env }) => {
   const cleanups: (() => Promise<unknown>)[] = []
-  let server: ReturnType<typeof start> | undefined
+  let server: StartedApp | undefined
   let base = ''
   let token = ''
   let key = ''
@@ -224,9 +175,9 @@ describe.each(targets)('examples/app on $dialect', ({ available, env }) => {
       expect(migrated.stdout).toContain(`@backlex/${plugin}: applied 0001_`)
     }
 
-    server = start(cwd, processEnv)
+    server = startApp(backlex, config, cwd, processEnv)
     const child = server.child
-    cleanups.push(() => stopped(child))
+    cleanups.push(() => stopApp(child))
     base = await server.url
   })
   afterAll(async () => {
@@ -420,7 +371,7 @@ describe.each(targets)('examples/app on $dialect', ({ available, env }) => {
 
   it.skipIf(!available)('stops with exit code 0 on SIGTERM', async () => {
     if (!server) throw new Error('the server did not start')
-    expect(await stopped(server.child)).toBe(0)
+    expect(await stopApp(server.child)).toBe(0)
   })
 
   it.skipIf(!available)('ran every request of README.md', async () => {

@@ -1,13 +1,12 @@
 // The example as a user runs it: `backlex migrate`, then `backlex start` through the
 // example's own `backlex` binary, on both dialects, in a scratch working directory.
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { dialects, postgresUrl } from '@backlex/test-utils'
+import { appTargets, startApp, stopApp } from '@backlex/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url))
@@ -19,55 +18,7 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...rest, ...extra }
 }
 
-/** Starts `backlex start` and resolves with its URL once it logs that it is listening. */
-function start(cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(backlex, ['start', '--config', config, '--port', '0'], {
-    cwd,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const output: string[] = []
-  const url = new Promise<string>((resolve, reject) => {
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        output.push(line)
-        if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).url)
-      })
-    }
-    child.once('exit', (code) => reject(new Error(`exited ${code}:\n${output.join('\n')}`)))
-  })
-  return { child, url }
-}
-
-const stopped = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode)
-    child.once('exit', (code) => resolve(code))
-    child.kill('SIGTERM')
-  })
-
-interface Target {
-  dialect: 'sqlite' | 'postgres'
-  available: boolean
-  env(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>
-}
-
-const targets: Target[] = [
-  { dialect: 'sqlite', available: true, env: async () => ({ env: {}, cleanup: async () => {} }) },
-  {
-    dialect: 'postgres',
-    available: Boolean(postgresUrl),
-    async env() {
-      const database = await dialects[1]?.create()
-      if (!database?.schema) throw new Error('no PostgreSQL test database')
-      const url = new URL(database.location)
-      url.searchParams.set('options', `-c search_path=${database.schema}`)
-      return { env: { DATABASE_URL: url.toString() }, cleanup: () => database.cleanup() }
-    },
-  },
-]
-
-describe.each(targets)('examples/basic on $dialect', ({ dialect, available, env }) => {
+describe.each(appTargets)('examples/basic on $dialect', ({ dialect, available, env }) => {
   const cleanups: (() => Promise<unknown>)[] = []
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
@@ -87,8 +38,8 @@ describe.each(targets)('examples/basic on $dialect', ({ dialect, available, env 
     expect(migrated.stdout).toBe('@example/guestbook: applied 0001_entries\n')
     if (dialect === 'sqlite') await stat(join(cwd, '.data', 'backlex.sqlite'))
 
-    const server = start(cwd, processEnv)
-    cleanups.push(() => stopped(server.child))
+    const server = startApp(backlex, config, cwd, processEnv)
+    cleanups.push(() => stopApp(server.child))
     const url = await server.url
 
     const health = await fetch(`${url}/health`)
@@ -123,6 +74,6 @@ describe.each(targets)('examples/basic on $dialect', ({ dialect, available, env 
       expect.objectContaining({ id: 1, name: 'Ada', message: 'Hello from the test' }),
     ])
 
-    expect(await stopped(server.child)).toBe(0)
+    expect(await stopApp(server.child)).toBe(0)
   })
 })

@@ -79,6 +79,7 @@ if (!postgresUrl && process.env.CI) {
 /** A NOTIFY channel name no other test uses. */
 export const uniqueChannel = () => uniqueName('ch').toLowerCase()
 
+export { type AppTarget, appTargets, type StartedApp, startApp, stopApp } from './cli-app.js'
 export { silentLogger } from './silent-logger.js'
 export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server.js'
 export { PRINCIPAL_HEADER, testPrincipals, WORKSPACE_HEADER } from './test-principals.js'
