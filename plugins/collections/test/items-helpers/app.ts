@@ -22,7 +22,12 @@ import {
   testPrincipals,
 } from '@backlex/test-utils'
 import type { KyselyPlugin } from 'kysely'
-import { Collections, type CollectionsOptions, collections } from '../../src/index.js'
+import {
+  Collections,
+  type CollectionsOptions,
+  type CollectionsService,
+  collections,
+} from '../../src/index.js'
 import type { CollectionInput } from '../../src/schema/definition.js'
 
 export { PRINCIPAL_HEADER }
@@ -84,6 +89,8 @@ export interface ItemsApp {
   ): Promise<Response<T>>
   /** Creates a collection as the system. */
   collection(input: CollectionInput): Promise<void>
+  /** The kernel's Collections service. */
+  collections(): CollectionsService
   /** Stores a permission rule. */
   permit(rule: PermissionInput): Promise<void>
   /** Runs raw SQL and returns its rows. */
@@ -161,6 +168,7 @@ export async function startItemsApp(
     async collection(input) {
       await app.get(Collections).create('main', input)
     },
+    collections: () => app.get(Collections),
     async permit(rule) {
       await app.get(Permissions).create('main', rule)
     },

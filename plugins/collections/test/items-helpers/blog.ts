@@ -1,9 +1,18 @@
-// A small blog schema used across the items tests: authors, tags, articles (m2o author, m2m
-// tags, o2m comments) and comments, with every field type and a few rows.
-import { Collections } from '../../src/index.js'
-import type { ItemsApp } from './app.js'
+// A small blog schema used across the items tests (and the GraphQL tests, which repeat the REST
+// security suite): authors, tags, articles (m2o author, m2m tags, o2m comments) and comments,
+// with every field type and a few rows.
+import type { CollectionsService } from '../../src/index.js'
 
-export async function createBlog(t: ItemsApp): Promise<void> {
+/** What the fixture needs from a test server: both test harnesses have it. */
+export interface BlogTarget {
+  dialect: 'sqlite' | 'postgres'
+  collection(input: Parameters<CollectionsService['create']>[1]): Promise<void>
+  sql(text: string): Promise<unknown>
+  /** The server's Collections service (for the o2m side added after both tables exist). */
+  collections(): Pick<CollectionsService, 'update'>
+}
+
+export async function createBlog(t: BlogTarget): Promise<void> {
   await t.collection({
     slug: 'authors',
     fields: [
@@ -42,13 +51,13 @@ export async function createBlog(t: ItemsApp): Promise<void> {
     ],
     relations: [{ type: 'm2o', field: 'article', collection: 'articles', onDelete: 'cascade' }],
   })
-  await t.app.get(Collections).update('main', 'articles', {
+  await t.collections().update('main', 'articles', {
     relations: [{ type: 'o2m', field: 'comments', collection: 'comments', foreignKey: 'article' }],
   })
 }
 
 /** Rows through raw SQL (no activity), as the admin would have them. */
-export async function seedBlog(t: ItemsApp): Promise<void> {
+export async function seedBlog(t: BlogTarget): Promise<void> {
   const bool = (b: boolean) => (t.dialect === 'sqlite' ? (b ? '1' : '0') : b ? 'true' : 'false')
   await t.sql(
     `insert into c_main_authors (name, email, country) values ('Ada', 'ada@example.com', 'UK'), ('Grace', 'grace@example.com', 'US'), ('Linus', 'linus@example.com', 'FI')`,

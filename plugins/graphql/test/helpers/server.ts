@@ -75,13 +75,16 @@ export interface TestServer {
     variables?: Record<string, unknown>,
     as?: Partial<Principal>,
   ): Promise<GraphQLAnswer<T>>
-  /** The codes of an answer's errors. */
+  /** Creates a collection as the system. */
   collection(input: Parameters<CollectionsService['create']>[1]): Promise<void>
+  /** The kernel's Collections service. */
+  collections(): CollectionsService
   permit(rule: PermissionInput): Promise<void>
   sql<R = Record<string, unknown>>(text: string): Promise<R[]>
   close(): Promise<void>
 }
 
+/** The codes of an answer's errors. */
 export const codes = (answer: GraphQLAnswer<unknown>) =>
   (answer.errors ?? []).map((e) => e.extensions?.code)
 
@@ -142,6 +145,7 @@ export async function startServer(
     async collection(input) {
       await server.kernel.get(Collections).create('main', input)
     },
+    collections: () => server.kernel.get(Collections),
     async permit(rule) {
       await server.kernel.get(Permissions).create('main', rule)
     },
