@@ -2,7 +2,8 @@
 // permission has a filter (status = published); an API key with that role. Two routes under
 // autocannon (20 connections, 10 s after a 3 s warm-up): a backlex server (@backlex/node serve)
 // and a bare node:http + node:sqlite server running the same queries, one after the other.
-// Usage: node items.ts [--duration 10] [--connections 20] [--api-key-cache <seconds>].
+// Usage: node items.ts [--duration 10] [--connections 20] [--api-key-cache <seconds>]
+// [--route list|one] [--profile <dir>].
 // Run `pnpm build` first.
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -22,8 +23,12 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     /** auth's `apiKeyCache.ttlSeconds` (0: resolve the key on every request); its default if absent. */
     'api-key-cache': { type: 'string' },
+    /** Only this route: `list` or `one` (both if absent). */
+    route: { type: 'string' },
   },
 })
+if (values.route !== undefined && !['list', 'one'].includes(values.route))
+  throw new Error('--route is list or one')
 const duration = Number(values.duration)
 const connections = Number(values.connections)
 const warmup = Number(values.warmup)
@@ -199,8 +204,14 @@ try {
     profile,
   )
   const { key, id } = await setUp(base)
-  const paths = ['/api/items/articles?limit=10&sort=-views', `/api/items/articles/${id}`]
-  const check = await call(base, 'GET', paths[0] ?? '', key)
+  const routes = ['/api/items/articles?limit=10&sort=-views', `/api/items/articles/${id}`]
+  const paths =
+    values.route === 'list'
+      ? [routes[0] as string]
+      : values.route === 'one'
+        ? [routes[1] as string]
+        : routes
+  const check = await call(base, 'GET', routes[0] ?? '', key)
   const listed = (check.body as { data: { status: string }[] }).data
   if (listed.length !== 10 || listed.some((a) => a.status !== 'published'))
     throw new Error('unexpected list')
@@ -228,7 +239,7 @@ try {
     )
   paths.forEach((path, i) => {
     const b = server[i] as Measured & { rss: number }
-    const route = i === 1 ? '/api/items/articles/:id' : path
+    const route = path === routes[1] ? '/api/items/articles/:id' : path
     row(route, 'backlex', b, '')
     row(route, 'backlex, anonymous (no API key)', anonymous[i] as Measured & { rss: number }, '')
     for (const [mode, label] of [

@@ -115,12 +115,17 @@ export async function tryCollectionAccess(
   if (!rules) return undefined
   const admin = rules.grants.length === 0 && rules.filter === null && rules.fields === '*'
   const visibility = (field: string) => fieldVisibility(rules, model, field, dialect)
+  // Resolved when first read: reads whose filters need none (the common case) skip it.
+  let variables: FilterVariables | undefined
   return {
     model,
     action,
     rules,
     rows: rules.filter,
-    variables: permissions.variables(principal),
+    get variables() {
+      variables ??= permissions.variables(principal)
+      return variables
+    },
     admin,
     visibility,
     require(field, path) {

@@ -30,16 +30,17 @@ export { PRINCIPAL_HEADER }
 export const ADMIN: Partial<Principal> = { id: 'admin-1', roles: ['admin'], admin: true }
 
 export interface QueryCounter {
+  /** Statements executed (a query compiled once and run again counts each time). */
   count: number
 }
 
 function countingDatabase(adapter: DatabaseAdapter, counter: QueryCounter): Plugin {
   const plugin: KyselyPlugin = {
-    transformQuery(args) {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
       counter.count++
-      return args.node
+      return args.result
     },
-    transformResult: async (args) => args.result,
   }
   const wrapped: DatabaseAdapter = { ...adapter, db: adapter.db.withPlugin(plugin) }
   return definePlugin({

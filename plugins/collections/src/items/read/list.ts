@@ -8,9 +8,10 @@ import type { ItemsQuery } from '../query/types.js'
 import type { ItemsScope } from '../scope.js'
 import { aggregateRows } from './aggregate.js'
 import { searchFilter, userFilter } from './filter.js'
-import { fieldTree, readPlan } from './plan.js'
-import { allOf, finishRows, type Item, type ReadContext, selections } from './select.js'
-import { keyOrder, sortItems, sortJoins, sortPlan } from './sort.js'
+import { fieldTree, type ReadPlan, readPlan } from './plan.js'
+import { allOf, finishRows, type Item, planShape, type ReadContext, selections } from './select.js'
+import { keyOrder, type SortPlan, sortItems, sortJoins, sortPlan } from './sort.js'
+import { bound, isFixed } from './template.js'
 
 export interface ListLimits {
   defaultLimit: number
@@ -31,6 +32,16 @@ function compiled(
   return prepareFilter(node, { dialect: scope.dialect }).toSql(access.variables, {
     table: access.model.table,
   })
+}
+
+/** The shape of a list query with no filter or search but the rules' (see `bound`). */
+function listShape(plan: ReadPlan, sort: SortPlan): string | undefined {
+  const shape = planShape(plan)
+  if (shape === undefined || sort.joins.length > 0) return undefined
+  const visibilities = sort.keys.map((k) => k.visibility)
+  if (!isFixed([], visibilities)) return undefined
+  const keys = sort.keys.map((k) => `${k.descending ? '-' : ''}${k.column.name}`)
+  return `list:${keys.join(',')}|${shape}`
 }
 
 async function count(ctx: ReadContext, table: string, where: readonly Expression<unknown>[]) {
@@ -100,16 +111,23 @@ export async function listItems(
     const sort = query.sort
       ? await sortPlan(query.sort, access, planCtx, 'sort')
       : { keys: [], joins: [] }
-    const order = [
-      ...sortItems(sort, table, scope.dialect, access.variables),
-      keyOrder(sort, table, model.primaryKey.name),
-    ]
+    const rowsQuery = ([limit, offset]: readonly unknown[]) => {
+      const order = [
+        ...sortItems(sort, table, scope.dialect, access.variables),
+        keyOrder(sort, table, model.primaryKey.name),
+      ]
+      return sql`select ${sql.join(selections(plan, table))} from ${sql.table(table)} ${sortJoins(sort, table)} where ${allOf(where)} order by ${sql.join(order)} limit ${limit} offset ${offset}`
+    }
     if (window.limit === 0) data = []
     else {
-      const result = await sql<
-        Record<string, unknown>
-      >`select ${sql.join(selections(plan, table))} from ${sql.table(table)} ${sortJoins(sort, table)} where ${allOf(where)} order by ${sql.join(order)} limit ${window.limit} offset ${window.offset}`.execute(
-        ctx.db,
+      // Only the rules' row filter and a sort on the collection's own fields: the SQL is the
+      // same for every such request but the page, so it is compiled once (see template.ts).
+      const shape = query.filter || query.search !== undefined ? undefined : listShape(plan, sort)
+      const values = [window.limit, window.offset]
+      const result = await ctx.db.executeQuery<Record<string, unknown>>(
+        shape === undefined
+          ? rowsQuery(values).compile(ctx.db)
+          : bound(ctx.db, access.rules, model, shape, values, rowsQuery),
       )
       data = await finishRows(ctx, plan, result.rows)
     }
@@ -156,14 +174,18 @@ export async function readItems(
   const planCtx = { schema: scope.schema, load: scope.load, maxDepth: limits.maxDepth }
   const plan = await readPlan(fieldTree(query.fields ?? ['*']), access, query.deep, planCtx, '', 0)
   if (keys.length === 0) return []
-  const where: Expression<unknown>[] = [
-    sql`${sql.id(table, model.primaryKey.name)} in (${sql.join(keys.map((k) => sql`${k}`))})`,
-  ]
-  if (access.rows) where.push(access.rows.toSql(access.variables, { table }))
-  const result = await sql<
-    Record<string, unknown>
-  >`select ${sql.join(selections(plan, table))} from ${sql.table(table)} where ${allOf(where)}`.execute(
-    ctx.db,
+  const head = (values: readonly unknown[]) => {
+    const where: Expression<unknown>[] = [
+      sql`${sql.id(table, model.primaryKey.name)} in (${sql.join(values.map((k) => sql`${k}`))})`,
+    ]
+    if (access.rows) where.push(access.rows.toSql(access.variables, { table }))
+    return sql`select ${sql.join(selections(plan, table))} from ${sql.table(table)} where ${allOf(where)}`
+  }
+  const shape = planShape(plan)
+  const result = await ctx.db.executeQuery<Record<string, unknown>>(
+    shape === undefined
+      ? head(keys).compile(ctx.db)
+      : bound(ctx.db, access.rules, model, `keys:${keys.length}|${shape}`, keys, head),
   )
   const items = await finishRows(ctx, plan, result.rows)
   const byKey = new Map<string, Item>()

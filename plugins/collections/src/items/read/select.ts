@@ -6,6 +6,7 @@ import { type Expression, type Kysely, sql } from 'kysely'
 import type { ColumnModel } from '../model/model.js'
 import type { ReadPlan, RelationPlan } from './plan.js'
 import { keyOrder, type SortPlan, sortItems, sortJoins, visibleColumn } from './sort.js'
+import { isFixed } from './template.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: collection tables are created at runtime
 export type Db = Kysely<any>
@@ -82,6 +83,20 @@ export function selections(plan: ReadPlan, table: string): Expression<unknown>[]
     }
   })
   return out
+}
+
+/**
+ * What the select list of `plan` depends on besides the caller's rules and the model, for
+ * `bound` templates; undefined when a visibility reads variables (then it is built each time).
+ */
+export function planShape(plan: ReadPlan): string | undefined {
+  const visibilities = [
+    ...plan.columns.map((c) => c.visibility),
+    ...plan.relations.map((r) => r.visibility),
+  ]
+  if (!isFixed([plan.access.rows], visibilities)) return undefined
+  const relations = plan.relations.map((r) => `${r.relation.kind}:${r.field}`)
+  return `${plan.columns.map((c) => c.name).join(',')}|${plan.returnsKey}|${relations.join(',')}`
 }
 
 function decodeRow(plan: ReadPlan, raw: RawRow): Item {
