@@ -4,6 +4,7 @@
 // never slows the feed or the other subscribers.
 import type { BacklexError } from '@backlex/kernel'
 import { RealtimeErrors, StreamEndCodes } from '../errors.js'
+import { Backlog } from '../sink/backlog.js'
 import type { StreamEnd } from '../sse/connection.js'
 import { type Frame, type FrameEvent, frameEvent } from '../sse/frames.js'
 import type { StreamSink } from '../subscriber.js'
@@ -22,9 +23,6 @@ interface Queued<T> {
   bytes: number
 }
 
-/** How long a queue may stay over the limit before its reader counts as too slow (as SSE). */
-const OVERFLOW_CHECK_MS = 50
-
 const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true })
 
 /**
@@ -38,10 +36,8 @@ const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true
  * await sink.next() // { value: { text: 'hi' }, done: false }
  */
 export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
-  private queue: Queued<T>[] = []
-  private queuedBytes = 0
-  private held: Queued<T>[] | undefined
-  private heldBytes = 0
+  /** Events the reader has not taken yet (and live ones held during a replay). */
+  private readonly backlog: Backlog<Queued<T>>
   /** No more writes; what is queued can still be read. */
   private ending = false
   /** Thrown once the queue is read, when the server ended the stream. */
@@ -49,7 +45,6 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
   private waiting:
     | { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }
     | undefined
-  private overflowCheck: ReturnType<typeof setTimeout> | undefined
   private readonly ends: (() => void)[] = []
   private ended = false
   private readonly options: IteratorSinkOptions<T>
@@ -57,6 +52,11 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
 
   constructor(options: IteratorSinkOptions<T>) {
     this.options = options
+    this.backlog = new Backlog<Queued<T>>({
+      maxBytes: options.maxBufferBytes,
+      size: (item) => item.bytes,
+      onSlow: () => this.isOpen && this.cutSlowConsumer(),
+    })
     if (options.signal?.aborted) this.finish()
     else options.signal?.addEventListener('abort', this.onAbort, { once: true })
   }
@@ -74,12 +74,7 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
     if (!this.isOpen) return false
     const item = this.decode(frame)
     if (!item) return true
-    if (this.held) {
-      this.held.push(item)
-      this.heldBytes += item.bytes
-      if (this.heldBytes > this.options.maxBufferBytes) this.cutSlowConsumer()
-      return this.isOpen
-    }
+    if (this.backlog.keep(item)) return this.isOpen
     this.push(item)
     return true
   }
@@ -95,14 +90,11 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
   heartbeat(): void {}
 
   hold(): void {
-    this.held ??= []
+    this.backlog.hold()
   }
 
   release(): void {
-    const held = this.held ?? []
-    this.held = undefined
-    this.heldBytes = 0
-    for (const item of held) {
+    for (const item of this.backlog.release()) {
       if (!this.isOpen) return
       this.push(item)
     }
@@ -120,15 +112,14 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
     }
     this.failure = RealtimeErrors.STREAM_ENDED(end.code, end.message)
     this.ending = true
-    this.held = undefined
+    this.backlog.dropHeld()
     this.notifyEnd()
     this.settle()
   }
 
   next(): Promise<IteratorResult<T>> {
-    const item = this.queue.shift()
+    const item = this.backlog.shift()
     if (item) {
-      this.queuedBytes -= item.bytes
       return Promise.resolve({ value: item.value, done: false })
     }
     if (this.ending) {
@@ -170,22 +161,12 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
       waiting.resolve({ value: item.value, done: false })
       return
     }
-    this.queue.push(item)
-    this.queuedBytes += item.bytes
-    if (this.queuedBytes > this.options.maxBufferBytes && this.overflowCheck === undefined) {
-      // A burst written in one turn may pass the limit before the reader had a turn: judge the
-      // reader once it has had time to read, not mid-burst.
-      this.overflowCheck = setTimeout(() => {
-        this.overflowCheck = undefined
-        if (this.isOpen && this.queuedBytes > this.options.maxBufferBytes) this.cutSlowConsumer()
-      }, OVERFLOW_CHECK_MS)
-    }
+    this.backlog.push(item)
   }
 
   private cutSlowConsumer(): void {
     // Drop the backlog: the reader learns at once that it missed events.
-    this.queue = []
-    this.queuedBytes = 0
+    this.backlog.clear()
     this.close({
       code: StreamEndCodes.SLOW_CONSUMER,
       message: 'The subscription fell too far behind and was ended; subscribe again and refetch.',
@@ -195,7 +176,7 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
   /** Wakes a waiting reader once the stream has ended. */
   private settle(): void {
     const waiting = this.waiting
-    if (!waiting || this.queue.length > 0) return
+    if (!waiting || this.backlog.length > 0) return
     this.waiting = undefined
     const failure = this.failure
     this.failure = undefined
@@ -204,8 +185,7 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
   }
 
   private notifyEnd(): void {
-    clearTimeout(this.overflowCheck)
-    this.overflowCheck = undefined
+    this.backlog.stopCheck()
     this.options.signal?.removeEventListener('abort', this.onAbort)
     if (this.ended) return
     this.ended = true
@@ -214,9 +194,7 @@ export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {
 
   private finish(): void {
     this.ending = true
-    this.queue = []
-    this.queuedBytes = 0
-    this.held = undefined
+    this.backlog.clear()
     this.failure = undefined
     this.notifyEnd()
     this.settle()

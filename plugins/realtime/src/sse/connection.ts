@@ -3,6 +3,7 @@
 // (its backlog discarded, an `end` event with the reason sent), and writes never wait, so one
 // slow reader never slows the others.
 import { StreamEndCodes } from '../errors.js'
+import { Backlog } from '../sink/backlog.js'
 import type { StreamSink } from '../subscriber.js'
 import { type Frame, HEARTBEAT, retryFrame, sseFrame } from './frames.js'
 
@@ -16,9 +17,6 @@ export interface SseConnectionOptions {
   slowConsumerGraceMs: number
   retryMs: number
 }
-
-/** How long a queue may stay over the limit before its client counts as too slow. */
-const OVERFLOW_CHECK_MS = 50
 
 export const SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -34,20 +32,21 @@ export const SSE_HEADERS: Record<string, string> = {
 export class SseConnection implements StreamSink {
   readonly response: Response
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined
-  /** Frames the response stream has not pulled yet. */
-  private queue: Frame[] = []
-  private queuedBytes = 0
-  private held: Frame[] | undefined
-  private heldBytes = 0
-  /** No more writes; the stream closes once the queue is pulled. */
+  /** Frames the response stream has not pulled yet (and live ones held during a replay). */
+  private readonly backlog: Backlog<Frame>
+  /** No more writes; the stream closes once the backlog is pulled. */
   private ending = false
   private closed = false
-  private overflowCheck: ReturnType<typeof setTimeout> | undefined
   private readonly ends: (() => void)[] = []
   private readonly options: SseConnectionOptions
 
   constructor(options: SseConnectionOptions, headers: Record<string, string> = {}) {
     this.options = options
+    this.backlog = new Backlog<Frame>({
+      maxBytes: options.maxBufferBytes,
+      size: (frame) => frame.byteLength,
+      onSlow: () => this.isOpen && this.cutSlowConsumer(),
+    })
     const stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
@@ -55,16 +54,13 @@ export class SseConnection implements StreamSink {
           controller.enqueue(retryFrame(options.retryMs))
         },
         pull: (controller) => {
-          const frame = this.queue.shift()
-          if (frame) {
-            this.queuedBytes -= frame.byteLength
-            controller.enqueue(frame)
-          }
-          if (this.ending && this.queue.length === 0) this.closeStream()
+          const frame = this.backlog.shift()
+          if (frame) controller.enqueue(frame)
+          if (this.ending && this.backlog.length === 0) this.closeStream()
         },
         cancel: () => this.finish(),
       },
-      // One frame in the stream itself; the rest waits in `queue`, where it can be counted.
+      // One frame in the stream itself; the rest waits in the backlog, where it is counted.
       new CountQueuingStrategy({ highWaterMark: 1 }),
     )
     this.response = new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...headers } })
@@ -83,12 +79,7 @@ export class SseConnection implements StreamSink {
   /** Writes a live frame (or keeps it while held). False once the stream has ended. */
   write(frame: Frame): boolean {
     if (!this.isOpen) return false
-    if (this.held) {
-      this.held.push(frame)
-      this.heldBytes += frame.byteLength
-      if (this.heldBytes > this.options.maxBufferBytes) this.cutSlowConsumer()
-      return this.isOpen
-    }
+    if (this.backlog.keep(frame)) return this.isOpen
     return this.push(frame)
   }
 
@@ -99,19 +90,16 @@ export class SseConnection implements StreamSink {
 
   /** A comment for proxies; skipped when data is waiting anyway. */
   heartbeat(): void {
-    if (this.isOpen && !this.held && this.queue.length === 0) this.push(HEARTBEAT)
+    if (this.isOpen && !this.backlog.holding && this.backlog.length === 0) this.push(HEARTBEAT)
   }
 
   /** Keeps live frames back until release(), e.g. while missed events are replayed. */
   hold(): void {
-    this.held ??= []
+    this.backlog.hold()
   }
 
   release(): void {
-    const held = this.held ?? []
-    this.held = undefined
-    this.heldBytes = 0
-    for (const frame of held) if (!this.push(frame)) return
+    for (const frame of this.backlog.release()) if (!this.push(frame)) return
   }
 
   /**
@@ -122,16 +110,16 @@ export class SseConnection implements StreamSink {
     if (!this.isOpen) return
     if (reason) this.push(sseFrame('end', reason))
     this.ending = true
-    this.held = undefined
+    this.backlog.dropHeld()
     this.notifyEnd()
-    if (this.queue.length === 0) this.closeStream()
+    if (this.backlog.length === 0) this.closeStream()
   }
 
   private push(frame: Frame): boolean {
     const controller = this.controller
     if (!controller) return false
     // The stream's own slot is free: hand the frame over at once.
-    if (this.queue.length === 0 && (controller.desiredSize ?? 0) > 0) {
+    if (this.backlog.length === 0 && (controller.desiredSize ?? 0) > 0) {
       try {
         controller.enqueue(frame)
       } catch {
@@ -140,24 +128,13 @@ export class SseConnection implements StreamSink {
       }
       return true
     }
-    this.queue.push(frame)
-    this.queuedBytes += frame.byteLength
-    if (this.queuedBytes > this.options.maxBufferBytes && this.overflowCheck === undefined) {
-      // A burst written in one turn may exceed the limit before the socket had a chance to
-      // take it: judge the client once it has had time to read, not mid-burst.
-      this.overflowCheck = setTimeout(() => {
-        this.overflowCheck = undefined
-        if (this.isOpen && this.queuedBytes > this.options.maxBufferBytes) this.cutSlowConsumer()
-      }, OVERFLOW_CHECK_MS)
-    }
+    this.backlog.push(frame)
     return true
   }
 
   private cutSlowConsumer(): void {
     // Drop the backlog: the client resumes from its last event through the log instead.
-    this.queue = []
-    this.queuedBytes = 0
-    this.held = undefined
+    this.backlog.clear()
     this.close({
       code: StreamEndCodes.SLOW_CONSUMER,
       message: 'The connection fell too far behind; reconnect to resume from the last event.',
@@ -185,7 +162,7 @@ export class SseConnection implements StreamSink {
   }
 
   private notifyEnd(): void {
-    clearTimeout(this.overflowCheck)
+    this.backlog.stopCheck()
     for (const listener of this.ends.splice(0)) listener()
   }
 
@@ -193,9 +170,7 @@ export class SseConnection implements StreamSink {
     if (this.closed) return
     this.closed = true
     this.ending = true
-    this.queue = []
-    this.queuedBytes = 0
-    this.held = undefined
+    this.backlog.clear()
     this.notifyEnd()
   }
 }
