@@ -24,6 +24,8 @@ export {
   type AccessRules,
   ADMIN_RULES,
   combineGrants,
+  type FieldVisibility,
+  fieldVisibility,
   type Grant,
   resolvePresets,
 } from './rules.js'

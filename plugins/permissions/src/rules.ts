@@ -95,6 +95,57 @@ export function combineGrants(grants: readonly Grant[], dialect: SqlDialect): Ac
   })
 }
 
+/** Where a field is readable: on every row the caller may see, on none, or on rows matching `filter`. */
+export type FieldVisibility =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'where'; readonly filter: PreparedFilter }
+
+const VISIBLE: FieldVisibility = Object.freeze({ kind: 'all' })
+const HIDDEN: FieldVisibility = Object.freeze({ kind: 'none' })
+const visibilities = new WeakMap<AccessRules, Map<string, FieldVisibility>>()
+
+/**
+ * Where `field` is readable under `rules`, as every surface must read the grants: a field one
+ * of the caller's roles grants on every row that role covers (or that every role grants) is
+ * readable wherever the caller sees rows; a field only some roles grant is readable only on the
+ * rows those roles cover (`where`); a field no role grants, nowhere. The primary key always is
+ * (it addresses the row). Remembered per rules object, so `where` filters are built once.
+ * @example
+ * fieldVisibility(rules, 'salary', { primaryKey: 'id', dialect: 'sqlite' }) // { kind: 'none' }
+ */
+export function fieldVisibility(
+  rules: AccessRules,
+  field: string,
+  options: { primaryKey: string; dialect: SqlDialect },
+): FieldVisibility {
+  if (field === options.primaryKey) return VISIBLE
+  if (rules.grants.length === 0) {
+    return rules.fields === '*' || rules.fields.includes(field) ? VISIBLE : HIDDEN
+  }
+  let known = visibilities.get(rules)
+  if (!known) {
+    known = new Map()
+    visibilities.set(rules, known)
+  }
+  const hit = known.get(field)
+  if (hit) return hit
+  const granting = rules.grants.filter((g) => g.fields === '*' || g.fields.includes(field))
+  let visibility: FieldVisibility
+  if (granting.length === 0) visibility = HIDDEN
+  else if (granting.length === rules.grants.length || granting.some((g) => g.filter === null)) {
+    visibility = VISIBLE
+  } else {
+    const filter = union(
+      granting.map((g) => g.filter),
+      options.dialect,
+    ) as PreparedFilter
+    visibility = Object.freeze({ kind: 'where', filter })
+  }
+  known.set(field, visibility)
+  return visibility
+}
+
 /**
  * Replaces variables in preset values (`"$CURRENT_USER"`, `"$NOW"`) with their values; `$NOW`
  * becomes an ISO string.

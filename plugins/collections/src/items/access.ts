@@ -3,25 +3,19 @@
 import type { Principal, SqlDialect } from '@backlex/kernel'
 import {
   type AccessRules,
-  type FilterNode,
+  type FieldVisibility,
   type FilterVariables,
+  fieldVisibility,
   type PermissionAction,
   Permissions,
   type PermissionsService,
   type PreparedFilter,
-  prepareFilter,
 } from '@backlex/permissions'
 import { ItemsErrors } from './errors.js'
 import type { CollectionModel } from './model/model.js'
 
 /** `all`: on every row the caller may act on; `none`: never; `where`: on rows matching `filter`. */
-export type Visibility =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'none' }
-  | { readonly kind: 'where'; readonly filter: PreparedFilter }
-
-const ALL: Visibility = Object.freeze({ kind: 'all' })
-const NONE: Visibility = Object.freeze({ kind: 'none' })
+export type Visibility = FieldVisibility
 
 export interface CollectionAccess {
   readonly model: CollectionModel
@@ -34,51 +28,6 @@ export interface CollectionAccess {
   visibility(field: string): Visibility
   /** Throws FIELD_FORBIDDEN when `field` is never visible; `path` is where it was named. */
   require(field: string, path: string): Visibility
-}
-
-const cache = new WeakMap<AccessRules, Map<string, Visibility>>()
-
-function or(filters: readonly PreparedFilter[], dialect: SqlDialect): PreparedFilter {
-  if (filters.length === 1 && filters[0]) return filters[0]
-  const ast: FilterNode = { kind: 'or', children: filters.map((f) => f.ast) }
-  return prepareFilter(ast, { dialect })
-}
-
-/**
- * Where `field` is visible under `rules`. A field some role grants on every row it covers is
- * visible wherever the caller sees rows; the primary key always is (it addresses the item).
- */
-export function fieldVisibility(
-  rules: AccessRules,
-  model: CollectionModel,
-  field: string,
-  dialect: SqlDialect,
-): Visibility {
-  if (field === model.primaryKey.name) return ALL
-  if (rules.grants.length === 0)
-    return rules.fields === '*' || rules.fields.includes(field) ? ALL : NONE
-  let memo = cache.get(rules)
-  if (!memo) {
-    memo = new Map()
-    cache.set(rules, memo)
-  }
-  const known = memo.get(field)
-  if (known) return known
-  const granting = rules.grants.filter((g) => g.fields === '*' || g.fields.includes(field))
-  let visibility: Visibility
-  if (granting.length === 0) visibility = NONE
-  else if (granting.length === rules.grants.length || granting.some((g) => g.filter === null))
-    visibility = ALL
-  else
-    visibility = {
-      kind: 'where',
-      filter: or(
-        granting.map((g) => g.filter as PreparedFilter),
-        dialect,
-      ),
-    }
-  memo.set(field, visibility)
-  return visibility
 }
 
 /**
@@ -114,7 +63,8 @@ export async function tryCollectionAccess(
   })
   if (!rules) return undefined
   const admin = rules.grants.length === 0 && rules.filter === null && rules.fields === '*'
-  const visibility = (field: string) => fieldVisibility(rules, model, field, dialect)
+  const fieldOptions = { primaryKey: model.primaryKey.name, dialect }
+  const visibility = (field: string) => fieldVisibility(rules, field, fieldOptions)
   // Resolved when first read: reads whose filters need none (the common case) skip it.
   let variables: FilterVariables | undefined
   return {

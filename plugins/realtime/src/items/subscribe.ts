@@ -6,6 +6,7 @@ import {
   type CollectionFilterSchema,
   compileMatcher,
   type FilterNode,
+  fieldVisibility,
   parseFilter,
   type RowPredicate,
 } from '@backlex/permissions'
@@ -13,7 +14,6 @@ import type { Caller } from '../credentials.js'
 import { RealtimeErrors } from '../errors.js'
 import type { RealtimeRuntime } from '../runtime.js'
 import type { ItemsSubscriber, StreamSink } from '../subscriber.js'
-import { fieldVisibility } from './access.js'
 import { createItemsDelivery } from './delivery.js'
 import { readSubscriptionQuery, resumePosition, type SubscriptionQuery } from './query.js'
 
@@ -78,7 +78,7 @@ export async function prepareItemsSubscription(
     if (!Object.hasOwn(info.schema, field)) {
       throw RealtimeErrors.INVALID_QUERY('fields', `"${collection}" has no field "${field}"`)
     }
-    if (fieldVisibility(rules, field, primaryKey, dialect).kind === 'none') {
+    if (fieldVisibility(rules, field, { primaryKey, dialect }).kind === 'none') {
       throw RealtimeErrors.FIELD_FORBIDDEN(field, 'fields')
     }
   }
@@ -88,7 +88,7 @@ export async function prepareItemsSubscription(
     // never match in process; they are refused as unknown fields instead of silently failing.
     const ast = parseFilter(query.filter, info.schema, { path: 'filter', collection })
     for (const field of fieldsOf(ast)) {
-      if (fieldVisibility(rules, field, primaryKey, dialect).kind === 'none') {
+      if (fieldVisibility(rules, field, { primaryKey, dialect }).kind === 'none') {
         throw RealtimeErrors.FIELD_FORBIDDEN(field, 'filter')
       }
     }
