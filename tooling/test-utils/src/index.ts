@@ -80,6 +80,11 @@ if (!postgresUrl && process.env.CI) {
 export const uniqueChannel = () => uniqueName('ch').toLowerCase()
 
 export { type AppTarget, appTargets, type StartedApp, startApp, stopApp } from './cli-app.js'
+export {
+  type CountingDatabase,
+  countingDatabase,
+  type QueryCounter,
+} from './counting-database.js'
 export { silentLogger } from './silent-logger.js'
 export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server.js'
 export { PRINCIPAL_HEADER, testPrincipals, WORKSPACE_HEADER } from './test-principals.js'

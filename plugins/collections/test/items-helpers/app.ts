@@ -4,24 +4,20 @@
 import {
   type Backlex,
   createBacklex,
-  Database,
-  type DatabaseAdapter,
   defineConfig,
-  definePlugin,
   type Plugin,
   type Principal,
 } from '@backlex/kernel'
 import { type PermissionInput, Permissions, permissions } from '@backlex/permissions'
-import { createPostgresDatabase } from '@backlex/postgres'
-import { createSqliteDatabase } from '@backlex/sqlite'
 import {
+  countingDatabase,
   type DialectUnderTest,
   PRINCIPAL_HEADER,
+  type QueryCounter,
   silentLogger,
   type TestDatabase,
   testPrincipals,
 } from '@backlex/test-utils'
-import type { KyselyPlugin } from 'kysely'
 import {
   Collections,
   type CollectionsOptions,
@@ -35,40 +31,6 @@ export { PRINCIPAL_HEADER }
 export const ADMIN: Partial<Principal> = { id: 'admin-1', roles: ['admin'], admin: true }
 export const EDITOR: Partial<Principal> = { id: 'u-editor', roles: ['editor'] }
 export const READER: Partial<Principal> = { id: 'u-reader', roles: ['reader'] }
-
-/** Counts the SQL statements a kernel runs and the queries it compiles (inside transactions too). */
-export interface QueryCounter {
-  /** Statements executed (a query compiled once and run again counts each time). */
-  count: number
-  /** Queries compiled: reads answered from a compiled template do not count here. */
-  compiled: number
-  reset(): void
-}
-
-function countingDatabase(adapter: DatabaseAdapter, counter: QueryCounter): Plugin {
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      counter.compiled++
-      return args.node
-    },
-    transformResult: async (args) => {
-      counter.count++
-      return args.result
-    },
-  }
-  const wrapped: DatabaseAdapter = { ...adapter, db: adapter.db.withPlugin(plugin) }
-  return definePlugin({
-    name: '@backlex/test-database',
-    version: '0.0.0',
-    provides: [Database],
-    register(ctx) {
-      ctx.provide(Database, () => wrapped)
-    },
-    async shutdown() {
-      await adapter.close()
-    },
-  })()
-}
 
 export interface Response<T = unknown> {
   status: number
@@ -109,22 +71,7 @@ export async function startItemsApp(
   options: { collections?: CollectionsOptions; extra?: Plugin[]; plugin?: Plugin } = {},
 ): Promise<ItemsApp> {
   const database: TestDatabase = await dialect.create()
-  const adapter =
-    dialect.dialect === 'sqlite'
-      ? createSqliteDatabase({ filename: database.location })
-      : createPostgresDatabase({
-          connectionString: database.location,
-          searchPath: database.schema ?? 'public',
-          max: 4,
-        })
-  const queries: QueryCounter = {
-    count: 0,
-    compiled: 0,
-    reset() {
-      this.count = 0
-      this.compiled = 0
-    },
-  }
+  const { plugin: databasePlugin, queries, adapter } = countingDatabase(database)
   let now = new Date('2024-06-15T12:00:00.000Z')
   const clock = {
     now: () => now,
@@ -136,7 +83,7 @@ export async function startItemsApp(
   const app = createBacklex(
     defineConfig({
       plugins: [
-        countingDatabase(adapter, queries),
+        databasePlugin,
         testPrincipals(),
         permissions(),
         options.plugin ?? collections(options.collections),

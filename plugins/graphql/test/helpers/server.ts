@@ -2,59 +2,25 @@
 // collections and graphql on a fresh SQLite file or PostgreSQL schema, a principal resolver
 // reading a test header, and a SQL statement counter (a Kysely plugin on the Database).
 import { Collections, type CollectionsService, collections } from '@backlex/collections'
-import {
-  Database,
-  type DatabaseAdapter,
-  defineConfig,
-  definePlugin,
-  type Plugin,
-  type Principal,
-} from '@backlex/kernel'
+import { defineConfig, type Plugin, type Principal } from '@backlex/kernel'
 import { type NodeServer, serve } from '@backlex/node'
 import { type PermissionInput, Permissions, permissions } from '@backlex/permissions'
-import { createPostgresDatabase } from '@backlex/postgres'
-import { createSqliteDatabase } from '@backlex/sqlite'
 import {
+  countingDatabase,
   type DialectUnderTest,
   PRINCIPAL_HEADER,
+  type QueryCounter,
   silentLogger,
   type TestDatabase,
   testPrincipals,
 } from '@backlex/test-utils'
 import { ClientError, GraphQLClient } from 'graphql-request'
-import { type KyselyPlugin, sql } from 'kysely'
+import { sql } from 'kysely'
 import { type GraphQLOptionsInput, graphql } from '../../src/index.js'
 
 export { PRINCIPAL_HEADER }
 
 export const ADMIN: Partial<Principal> = { id: 'admin-1', roles: ['admin'], admin: true }
-
-export interface QueryCounter {
-  /** Statements executed (a query compiled once and run again counts each time). */
-  count: number
-}
-
-function countingDatabase(adapter: DatabaseAdapter, counter: QueryCounter): Plugin {
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => args.node,
-    transformResult: async (args) => {
-      counter.count++
-      return args.result
-    },
-  }
-  const wrapped: DatabaseAdapter = { ...adapter, db: adapter.db.withPlugin(plugin) }
-  return definePlugin({
-    name: '@backlex/test-database',
-    version: '0.0.0',
-    provides: [Database],
-    register(ctx) {
-      ctx.provide(Database, () => wrapped)
-    },
-    async shutdown() {
-      await adapter.close()
-    },
-  })()
-}
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {
   status: number
@@ -95,20 +61,12 @@ export async function startServer(
   options: { graphql?: GraphQLOptionsInput; extra?: Plugin[] } = {},
 ): Promise<TestServer> {
   const database: TestDatabase = await dialect.create()
-  const adapter =
-    dialect.dialect === 'sqlite'
-      ? createSqliteDatabase({ filename: database.location })
-      : createPostgresDatabase({
-          connectionString: database.location,
-          searchPath: database.schema ?? 'public',
-          max: 4,
-        })
-  const queries: QueryCounter = { count: 0 }
+  const { plugin: databasePlugin, queries, adapter } = countingDatabase(database)
   const logger = silentLogger()
   const server = await serve(
     defineConfig({
       plugins: [
-        countingDatabase(adapter, queries),
+        databasePlugin,
         testPrincipals(),
         permissions(),
         collections(),
