@@ -39,7 +39,12 @@ export {
   type Revision,
 } from './items/index.js'
 export { COLLECTIONS_TABLE } from './migrations.js'
-export { addCollectionsToDocument, itemInputSchemaName, itemSchemaName } from './openapi.js'
+export {
+  addCollectionsToDocument,
+  type DocumentCaller,
+  itemInputSchemaName,
+  itemSchemaName,
+} from './openapi.js'
 export { filterSchemaOf, relationResolver } from './permissions-source.js'
 export { type CollectionsOptions, collections, collectionsOptions } from './plugin.js'
 export { requireCollectionsAdmin } from './routes.js'

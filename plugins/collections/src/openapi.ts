@@ -1,6 +1,14 @@
 // Per-collection entries of /api/openapi: a component schema per collection (the item as the
-// API returns it, and as it is written) and the item paths /api/items/<slug>[/{id}].
-import { DEFAULT_WORKSPACE, type OpenApiDocument } from '@backlex/kernel'
+// API returns it, and as it is written) and the item paths /api/items/<slug>[/{id}]. The
+// document is the asking caller's: only collections it may use, only the fields it may read
+// (or write), only the operations its rules allow, as the items API and GraphQL see them.
+import type { OpenApiDocument, SqlDialect } from '@backlex/kernel'
+import {
+  type AccessRules,
+  fieldVisibility,
+  PERMISSION_ACTIONS,
+  type PermissionAction,
+} from '@backlex/permissions'
 import type { CollectionDefinition, FieldDefinition } from './schema/definition.js'
 import { foreignKeyType } from './schema/validate.js'
 import type { CollectionsService } from './service-types.js'
@@ -52,11 +60,23 @@ const nullable = (schema: JsonSchema): JsonSchema =>
 const keySchema = (def: CollectionDefinition): JsonSchema =>
   fieldJsonSchema({ type: foreignKeyType(def) })
 
-/** The item of `def` as read (`input`: false) or written (`input`: true). */
+/**
+ * How a field appears in one caller's schema: `all` as defined, `some` only on some rows (so it
+ * may read as null), `none` left out.
+ */
+export type FieldPresence = 'all' | 'some' | 'none'
+
+/**
+ * The item of `def` as read (`input`: false) or written (`input`: true), with the fields
+ * `presence` lets through. `lookup` finds related collections; `expandable` says whether a
+ * related item's schema is in the document (else relations are described by their keys).
+ */
 export function itemJsonSchema(
   def: CollectionDefinition,
   lookup: (slug: string) => CollectionDefinition | undefined,
   input: boolean,
+  presence: (field: string) => FieldPresence = () => 'all',
+  expandable: (slug: string) => boolean = () => true,
 ): JsonSchema {
   const properties: Record<string, JsonSchema> = {}
   const required: string[] = []
@@ -65,19 +85,25 @@ export function itemJsonSchema(
     properties[def.primaryKey.name] = { ...pk, ...(input ? {} : { readOnly: true }) }
   if (!input) required.push(def.primaryKey.name)
   for (const field of def.fields) {
+    const shown = presence(field.name)
+    if (shown === 'none') continue
     const schema = fieldJsonSchema(field)
-    properties[field.name] = field.required ? schema : nullable(schema)
+    properties[field.name] = field.required && shown === 'all' ? schema : nullable(schema)
   }
   for (const relation of def.relations) {
     const target = lookup(relation.collection)
-    if (!target) continue
-    const ref = { $ref: `#/components/schemas/${itemSchemaName(target.slug)}` }
+    const shown = presence(relation.field)
+    if (!target || shown === 'none') continue
     const key = keySchema(target)
+    const value =
+      input || !expandable(target.slug)
+        ? key
+        : { anyOf: [key, { $ref: `#/components/schemas/${itemSchemaName(target.slug)}` }] }
     if (relation.type === 'm2o') {
-      const value = input ? key : { anyOf: [key, ref] }
-      properties[relation.field] = relation.required ? value : nullable(value)
+      properties[relation.field] = relation.required && shown === 'all' ? value : nullable(value)
     } else {
-      properties[relation.field] = { type: 'array', items: input ? key : { anyOf: [key, ref] } }
+      const list = { type: 'array', items: value }
+      properties[relation.field] = shown === 'all' ? list : nullable(list)
     }
   }
   return {
@@ -88,22 +114,78 @@ export function itemJsonSchema(
   }
 }
 
+/** Whom the document is for: the workspace asked about, and the caller's rules there. */
+export interface DocumentCaller {
+  workspace: string
+  /** The caller's rules for `action` on a collection (null: none), as `Permissions.rulesFor`. */
+  rules(slug: string, action: PermissionAction): Promise<AccessRules | null>
+  dialect: SqlDialect
+}
+
+type Allowed = Record<PermissionAction, AccessRules | null>
+
+const writable = (rules: AccessRules | null, field: string) =>
+  rules !== null && (rules.fields === '*' || rules.fields.includes(field))
+
 /**
- * Adds every live collection of `workspace` to the document. Item paths are added only where
- * the items routes did not already describe them.
+ * Adds the live collections of the caller's workspace that it may use to the document, each
+ * limited to its fields and operations. Item paths are added only where the items routes did
+ * not already describe them.
+ * @example
+ * await addCollectionsToDocument(document, collections, {
+ *   workspace: 'main', dialect: 'sqlite',
+ *   rules: (collection, action) => permissions.rulesFor(principal, { workspace: 'main', collection, action }),
+ * })
  */
 export async function addCollectionsToDocument(
   document: OpenApiDocument,
   collections: CollectionsService,
-  workspace: string = DEFAULT_WORKSPACE,
+  caller: DocumentCaller,
 ): Promise<void> {
-  const all = await collections.list(workspace)
+  const all = await collections.list(caller.workspace)
+  const allowed = new Map<string, Allowed>()
+  await Promise.all(
+    all.map(async (def) => {
+      const rules = await Promise.all(PERMISSION_ACTIONS.map((a) => caller.rules(def.slug, a)))
+      if (rules.every((r) => r === null)) return
+      allowed.set(
+        def.slug,
+        Object.fromEntries(PERMISSION_ACTIONS.map((a, i) => [a, rules[i] ?? null])) as Allowed,
+      )
+    }),
+  )
+  const usable = all.filter((def) => allowed.has(def.slug))
   const lookup = (slug: string) => all.find((c) => c.slug === slug)
-  for (const def of all) {
-    document.components.schemas[itemSchemaName(def.slug)] = itemJsonSchema(def, lookup, false)
-    document.components.schemas[itemInputSchemaName(def.slug)] = itemJsonSchema(def, lookup, true)
+  const readable = (slug: string) => Boolean(allowed.get(slug)?.read)
+  for (const def of usable) {
+    const may = allowed.get(def.slug) as Allowed
+    const { read, create, update } = may
+    if (read) {
+      const options = { primaryKey: def.primaryKey.name, dialect: caller.dialect }
+      const presence = (field: string): FieldPresence => {
+        const kind = fieldVisibility(read, field, options).kind
+        return kind === 'all' ? 'all' : kind === 'where' ? 'some' : 'none'
+      }
+      document.components.schemas[itemSchemaName(def.slug)] = itemJsonSchema(
+        def,
+        lookup,
+        false,
+        presence,
+        readable,
+      )
+    }
+    if (create || update) {
+      const presence = (field: string): FieldPresence =>
+        writable(create, field) || writable(update, field) ? 'all' : 'none'
+      document.components.schemas[itemInputSchemaName(def.slug)] = itemJsonSchema(
+        def,
+        lookup,
+        true,
+        presence,
+      )
+    }
   }
-  addItemPaths(document, all)
+  addItemPaths(document, usable, (slug) => allowed.get(slug) as Allowed)
 }
 
 const errorResponses = {
@@ -125,11 +207,26 @@ function queryParameters(document: OpenApiDocument, path: string, method: string
 const GENERIC_LIST = '/api/items/{slug}'
 const GENERIC_ONE = '/api/items/{slug}/{id}'
 
-/** `/api/items/<slug>` and `/api/items/<slug>/{id}`, shaped like the generic items routes. */
-function addItemPaths(document: OpenApiDocument, all: readonly CollectionDefinition[]) {
-  for (const def of all) {
+/**
+ * `/api/items/<slug>` and `/api/items/<slug>/{id}`, shaped like the generic items routes, with
+ * the operations the caller's rules allow. A caller that may write but not read gets the keys
+ * of what it wrote back, as the items API answers.
+ */
+function addItemPaths(
+  document: OpenApiDocument,
+  usable: readonly CollectionDefinition[],
+  allowedOf: (slug: string) => Allowed,
+) {
+  for (const def of usable) {
+    const may = allowedOf(def.slug)
     const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
-    const item = ref(itemSchemaName(def.slug))
+    const item = may.read
+      ? ref(itemSchemaName(def.slug))
+      : {
+          type: 'object',
+          required: [def.primaryKey.name],
+          properties: { [def.primaryKey.name]: keySchema(def) },
+        }
     const input = ref(itemInputSchemaName(def.slug))
     const json = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } })
     const ok = (schema: JsonSchema, status = '200') => ({
@@ -169,15 +266,26 @@ function addItemPaths(document: OpenApiDocument, all: readonly CollectionDefinit
       ...extra,
       ...queryParameters(document, path, method),
     ]
-    document.paths[`/api/items/${def.slug}`] ??= {
-      get: {
+    const list: Record<string, unknown> = {}
+    const byId: Record<string, unknown> = {}
+    if (may.read) {
+      list.get = {
         operationId: op('list'),
         tags,
         summary: `List items of ${def.slug}`,
         parameters: parameters(GENERIC_LIST, 'get'),
         responses: ok(many),
-      },
-      post: {
+      }
+      byId.get = {
+        operationId: op('read', 'ById'),
+        tags,
+        summary: `Read one item of ${def.slug}`,
+        parameters: parameters(GENERIC_ONE, 'get', [idParam]),
+        responses: ok(one),
+      }
+    }
+    if (may.create) {
+      list.post = {
         operationId: op('create'),
         tags,
         summary: `Create one item of ${def.slug}, or several (an array, all or nothing)`,
@@ -194,8 +302,10 @@ function addItemPaths(document: OpenApiDocument, all: readonly CollectionDefinit
           },
           '201',
         ),
-      },
-      patch: {
+      }
+    }
+    if (may.update) {
+      list.patch = {
         operationId: op('updateMany'),
         tags,
         summary: `Change several items of ${def.slug} (by keys or by query)`,
@@ -213,38 +323,33 @@ function addItemPaths(document: OpenApiDocument, all: readonly CollectionDefinit
           required: ['data'],
           properties: { data: { type: 'array', items: item } },
         }),
-      },
-      delete: {
-        operationId: op('deleteMany'),
-        tags,
-        summary: `Delete several items of ${def.slug} (by keys or by query)`,
-        requestBody: { required: true, ...json({ oneOf: [keys, selection] }) },
-        responses: deleted,
-      },
-    }
-    document.paths[`/api/items/${def.slug}/{id}`] ??= {
-      get: {
-        operationId: op('read', 'ById'),
-        tags,
-        summary: `Read one item of ${def.slug}`,
-        parameters: parameters(GENERIC_ONE, 'get', [idParam]),
-        responses: ok(one),
-      },
-      patch: {
+      }
+      byId.patch = {
         operationId: op('update', 'ById'),
         tags,
         summary: `Change one item of ${def.slug}`,
         parameters: parameters(GENERIC_ONE, 'patch', [idParam]),
         requestBody: { required: true, ...json(input) },
         responses: ok(one),
-      },
-      delete: {
+      }
+    }
+    if (may.delete) {
+      list.delete = {
+        operationId: op('deleteMany'),
+        tags,
+        summary: `Delete several items of ${def.slug} (by keys or by query)`,
+        requestBody: { required: true, ...json({ oneOf: [keys, selection] }) },
+        responses: deleted,
+      }
+      byId.delete = {
         operationId: op('delete', 'ById'),
         tags,
         summary: `Delete one item of ${def.slug}`,
         parameters: [idParam],
         responses: deleted,
-      },
+      }
     }
+    if (Object.keys(list).length > 0) document.paths[`/api/items/${def.slug}`] ??= list
+    if (Object.keys(byId).length > 0) document.paths[`/api/items/${def.slug}/{id}`] ??= byId
   }
 }

@@ -1,7 +1,14 @@
 // The @backlex/collections plugin: the schema half (collections, adopt, DDL, broadcast) and the
 // items half (registered by ./items/index.js) in one plugin.
-import { Clock, Database, definePlugin, OpenApiContributions, PubSub } from '@backlex/kernel'
-import { CollectionSchemas, Permissions } from '@backlex/permissions'
+import {
+  Clock,
+  Database,
+  definePlugin,
+  OpenApiContributions,
+  PubSub,
+  type SqlDialect,
+} from '@backlex/kernel'
+import { CollectionSchemas, Permissions, type PermissionsService } from '@backlex/permissions'
 import { z } from 'zod'
 import pkg from '../package.json' with { type: 'json' }
 import { adoptRoutes } from './adopt/routes.js'
@@ -42,8 +49,12 @@ export const collections = definePlugin({
   register(ctx, options) {
     // Contributions are plain functions without a kernel handle: they reach the service here.
     let service: CollectionsRuntime | undefined
+    let permissions: PermissionsService | undefined
+    let dialect: SqlDialect = 'sqlite'
     ctx.provide(Collections, (boot) => {
       const database = boot.get(Database)
+      permissions = boot.get(Permissions)
+      dialect = database.dialect
       service = createCollectionsService({
         db: database.db,
         dialect: database.dialect,
@@ -62,9 +73,18 @@ export const collections = definePlugin({
       CollectionSchemas,
       createSchemaSource(() => service),
     )
-    // The document describes the collections of the asking request's workspace.
+    // The document describes the collections of the asking request's workspace that it may
+    // use, as its rules let it: no one learns of a collection through it that the API hides.
     ctx.contribute(OpenApiContributions, async (document, request) => {
-      if (service) await addCollectionsToDocument(document, service, request.workspace)
+      const rulesOf = permissions
+      if (!service || !rulesOf) return
+      const { principal, workspace } = request
+      await addCollectionsToDocument(document, service, {
+        workspace,
+        dialect,
+        rules: (collection, action) =>
+          rulesOf.rulesFor(principal, { workspace, collection, action }),
+      })
     })
     registerItems(ctx, options.items)
     // The one activity log: other plugins write their entries (mcp.call, ...) through it.

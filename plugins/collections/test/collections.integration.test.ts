@@ -128,7 +128,7 @@ describe.each(dialects)('collections and the rest of backlex on $dialect', (dial
   it.skipIf(!dialect.available)(
     'adds valid per-collection schemas and item paths to /api/openapi',
     async () => {
-      const res = await t.request('GET', '/api/openapi')
+      const res = await t.request('GET', '/api/openapi', { as: ADMIN })
       expect(res.status).toBe(200)
       const doc = res.body as {
         paths: Record<string, Record<string, unknown>>
@@ -176,6 +176,65 @@ describe.each(dialects)('collections and the rest of backlex on $dialect', (dial
       expect(JSON.stringify(post.requestBody.content['application/json']?.schema)).toContain(
         'adopted',
       )
+    },
+  )
+
+  it.skipIf(!dialect.available)(
+    '/api/openapi shows each caller only the collections, fields and operations it may use',
+    async () => {
+      type Doc = {
+        paths: Record<string, Record<string, unknown>>
+        components: { schemas: Record<string, { properties?: Record<string, unknown> }> }
+      }
+      const permissions = t.app.get(Permissions)
+      const role = 'openapi_reader'
+      await permissions.create('main', {
+        role,
+        collection: 'stories',
+        action: 'read',
+        fields: ['title', 'author'],
+      })
+      await permissions.create('main', {
+        role,
+        collection: 'stories',
+        action: 'create',
+        fields: ['title'],
+      })
+      const doc = async (as?: Partial<Principal>) => {
+        const res = await t.request('GET', '/api/openapi', as ? { as } : {})
+        expect(res.status).toBe(200)
+        const body = res.body as Doc
+        const result = await validate(structuredClone(body) as never)
+        expect(result.valid ? [] : result.errors).toEqual([])
+        return body
+      }
+      const itemSchemas = (d: Doc) =>
+        Object.keys(d.components.schemas).filter((k) => k.startsWith('Item'))
+      const itemPaths = (d: Doc) =>
+        Object.keys(d.paths).filter((p) => p.startsWith('/api/items/') && !p.includes('{slug}'))
+
+      // Anonymous callers (no rules at all) learn of no collection.
+      const anonymous = await doc()
+      expect(itemSchemas(anonymous)).toEqual([])
+      expect(itemPaths(anonymous)).toEqual([])
+      expect(anonymous.paths['/api/items/{slug}']).toBeDefined() // the generic routes stay
+
+      const limited = await doc({ id: 'u-openapi', roles: [role] })
+      expect(itemSchemas(limited).sort()).toEqual(['ItemInput_stories', 'Item_stories'])
+      const item = limited.components.schemas.Item_stories
+      expect(Object.keys(item?.properties ?? {})).toEqual(['id', 'title', 'author'])
+      // people is not readable: the relation is described by its key, without a $ref.
+      expect(JSON.stringify(item?.properties?.author)).not.toContain('$ref')
+      const input = limited.components.schemas.ItemInput_stories
+      expect(Object.keys(input?.properties ?? {})).toEqual(['title'])
+      expect(itemPaths(limited).sort()).toEqual(['/api/items/stories', '/api/items/stories/{id}'])
+      expect(Object.keys(limited.paths['/api/items/stories'] ?? {})).toEqual(['get', 'post'])
+      expect(Object.keys(limited.paths['/api/items/stories/{id}'] ?? {})).toEqual(['get'])
+
+      for (const rule of await permissions.list('main', { role })) {
+        await permissions.remove('main', rule.id)
+      }
+      expect(itemSchemas(await doc({ id: 'u-openapi', roles: [role] }))).toEqual([])
     },
   )
 
