@@ -237,7 +237,10 @@ describe.each(dialects)('items channels on $dialect', (dialect) => {
       [`${base}/items:articles/subscribe?filter[views][_gtt]=1`, {}, 400, 'INVALID_FILTER'],
       [`${base}/items:articles/subscribe?filter={nope`, {}, 400, 'INVALID_FILTER'],
       [`${base}/items:articles/subscribe?sort=id`, {}, 400, 'REALTIME_INVALID_QUERY'],
-      [`${base}/items:nothing/subscribe`, {}, 404, 'REALTIME_COLLECTION_NOT_FOUND'],
+      // A missing collection answers as one the caller may not read; only admins learn more.
+      [`${base}/items:nothing/subscribe`, {}, 401, 'UNAUTHORIZED'],
+      [`${base}/items:nothing/subscribe`, bearer('ada'), 403, 'FORBIDDEN'],
+      [`${base}/items:nothing/subscribe`, bearer('root'), 404, 'REALTIME_COLLECTION_NOT_FOUND'],
       [`${base}/items:Bad-Name/subscribe`, {}, 400, 'REALTIME_INVALID_CHANNEL'],
       [`${base}/not%20a%20channel/subscribe`, {}, 400, 'REALTIME_INVALID_CHANNEL'],
     ]

@@ -2,7 +2,7 @@
 // the iterator exists, the same per-event rows and fields as an SSE stream, its own filter and
 // fields, leave, credential re-checks, slow readers, and ending it frees the channel and caller.
 // On both dialects.
-import { anonymousPrincipal, definePlugin, type Principal } from '@backlex/kernel'
+import { anonymousPrincipal, definePlugin, type Principal, systemPrincipal } from '@backlex/kernel'
 import { CollectionSchemas } from '@backlex/permissions'
 import { dialects, type TestDatabase } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -210,8 +210,17 @@ describe.each(dialects)('Realtime.subscribeItems on $dialect', (dialect) => {
     async () => {
       const before = realtime.stats()
       const cases: [Promise<unknown>, string][] = [
+        // A missing collection answers as one without a rule (memos, below); admins learn more.
         [
           realtime.subscribeItems({ workspace: 'main', principal: ANONYMOUS }, 'nothing'),
+          'UNAUTHORIZED',
+        ],
+        [
+          realtime.subscribeItems({ workspace: 'main', principal: user('bob', []) }, 'nothing'),
+          'FORBIDDEN',
+        ],
+        [
+          realtime.subscribeItems({ workspace: 'main', principal: systemPrincipal }, 'nothing'),
           'REALTIME_COLLECTION_NOT_FOUND',
         ],
         [subscribe(ANONYMOUS, { fields: ['secret'] }), 'REALTIME_FIELD_FORBIDDEN'],

@@ -7,6 +7,7 @@ import {
   compileMatcher,
   type FilterNode,
   fieldVisibility,
+  isAdmin,
   parseFilter,
   type RowPredicate,
 } from '@backlex/permissions'
@@ -63,9 +64,13 @@ export async function prepareItemsSubscription(
   const channel = `items:${collection}`
   if (!permissions) throw RealtimeErrors.CHANNEL_UNAVAILABLE(channel, '@backlex/permissions')
   const info = await schemaOf(runtime, workspace, collection)
-  if (!info) throw RealtimeErrors.COLLECTION_NOT_FOUND(collection)
-  const rules = await permissions.rulesFor(principal, { workspace, collection, action: 'read' })
-  if (!rules) {
+  // A collection that does not exist and one the caller may not read get the same answer, as
+  // from the items API: only admins learn that it is missing.
+  if (!info && isAdmin(principal)) throw RealtimeErrors.COLLECTION_NOT_FOUND(collection)
+  const rules = info
+    ? await permissions.rulesFor(principal, { workspace, collection, action: 'read' })
+    : null
+  if (!info || !rules) {
     throw principal.type === 'anonymous'
       ? RealtimeErrors.UNAUTHORIZED(`Sign in to subscribe to "${collection}".`)
       : RealtimeErrors.FORBIDDEN(`You may not read "${collection}".`)
