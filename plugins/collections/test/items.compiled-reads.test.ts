@@ -88,6 +88,19 @@ describe.each(dialects.filter((d) => d.available))('compiled reads on $dialect',
     expect(await list('?sort=-views&limit=-1&fields=id')).toEqual([{ id: 3 }, { id: 4 }, { id: 1 }])
   })
 
+  it('compiles the counts of `meta` once too, and counts filtered lists with their filter', async () => {
+    type Counted = { data: unknown[]; meta: { total_count: number; filter_count: number } }
+    const meta = async (query: string) =>
+      (await t.request<Counted>('GET', `/api/items/articles${query}`, { as: READER })).body.meta
+    const plain = await counted(() => meta('?meta=*&limit=1&sort=id'))
+    expect(plain.result).toEqual({ total_count: 3, filter_count: 3 })
+    expect(plain.compiled).toBe(0)
+    expect(plain.executed).toBe(3) // rows, and the count shared by both numbers, run twice
+    const filtered = await counted(() => meta('?meta=*&limit=1&filter[views][_gt]=15'))
+    expect(filtered.result).toEqual({ total_count: 3, filter_count: 2 })
+    expect(filtered.compiled).toBe(2) // the rows and the filtered count; the total is templated
+  })
+
   it('builds filtered and searched lists each time, with their own values', async () => {
     const filtered = await counted(() => list('?filter[views][_gt]=15&sort=id&fields=id'))
     expect(filtered.result).toEqual([{ id: 3 }, { id: 4 }])

@@ -44,10 +44,21 @@ function listShape(plan: ReadPlan, sort: SortPlan): string | undefined {
   return `list:${keys.join(',')}|${shape}`
 }
 
-async function count(ctx: ReadContext, table: string, where: readonly Expression<unknown>[]) {
-  const result = await sql<{
-    n: unknown
-  }>`select count(*) as n from ${sql.table(table)} where ${allOf(where)}`.execute(ctx.db)
+/**
+ * Rows matching `where`. `fixed`: `where` is the rules' row filter alone and reads no variable,
+ * so its SQL is the same on every request (compiled once, see template.ts).
+ */
+async function count(
+  ctx: ReadContext,
+  access: CollectionAccess,
+  where: readonly Expression<unknown>[],
+  fixed: boolean,
+) {
+  const { model } = access
+  const build = () => sql`select count(*) as n from ${sql.table(model.table)} where ${allOf(where)}`
+  const result = await ctx.db.executeQuery<{ n: unknown }>(
+    fixed ? bound(ctx.db, access.rules, model, 'count', [], build) : build().compile(ctx.db),
+  )
   return Number(result.rows[0]?.n ?? 0)
 }
 
@@ -90,9 +101,13 @@ export async function listItems(
   const window = page(query, limits)
 
   const meta: ListResult['meta'] = {}
+  const fixedRows = isFixed([access.rows], [])
+  const unfiltered = !query.filter && query.search === undefined
   const counting = Promise.all([
-    query.meta.includes('total_count') ? count(ctx, table, rowsWhere) : undefined,
-    query.meta.includes('filter_count') ? count(ctx, table, where) : undefined,
+    query.meta.includes('total_count') ? count(ctx, access, rowsWhere, fixedRows) : undefined,
+    query.meta.includes('filter_count')
+      ? count(ctx, access, where, fixedRows && unfiltered)
+      : undefined,
   ])
 
   let data: Item[]
