@@ -75,8 +75,8 @@ export function itemJsonSchema(
   def: CollectionDefinition,
   lookup: (slug: string) => CollectionDefinition | undefined,
   input: boolean,
-  presence: (field: string) => FieldPresence = () => 'all',
-  expandable: (slug: string) => boolean = () => true,
+  presence: (field: string) => FieldPresence,
+  expandable: (slug: string) => boolean = () => false,
 ): JsonSchema {
   const properties: Record<string, JsonSchema> = {}
   const required: string[] = []
@@ -124,9 +124,6 @@ export interface DocumentCaller {
 
 type Allowed = Record<PermissionAction, AccessRules | null>
 
-const writable = (rules: AccessRules | null, field: string) =>
-  rules !== null && (rules.fields === '*' || rules.fields.includes(field))
-
 /**
  * Adds the live collections of the caller's workspace that it may use to the document, each
  * limited to its fields and operations. Item paths are added only where the items routes did
@@ -160,8 +157,11 @@ export async function addCollectionsToDocument(
   for (const def of usable) {
     const may = allowed.get(def.slug) as Allowed
     const { read, create, update } = may
+    // Fields as the items API checks them, for reads and for writes alike.
+    const options = { primaryKey: def.primaryKey.name, dialect: caller.dialect }
+    const granted = (rules: AccessRules | null, field: string) =>
+      rules !== null && fieldVisibility(rules, field, options).kind !== 'none'
     if (read) {
-      const options = { primaryKey: def.primaryKey.name, dialect: caller.dialect }
       const presence = (field: string): FieldPresence => {
         const kind = fieldVisibility(read, field, options).kind
         return kind === 'all' ? 'all' : kind === 'where' ? 'some' : 'none'
@@ -176,7 +176,7 @@ export async function addCollectionsToDocument(
     }
     if (create || update) {
       const presence = (field: string): FieldPresence =>
-        writable(create, field) || writable(update, field) ? 'all' : 'none'
+        granted(create, field) || granted(update, field) ? 'all' : 'none'
       document.components.schemas[itemInputSchemaName(def.slug)] = itemJsonSchema(
         def,
         lookup,
