@@ -148,6 +148,16 @@ export const KernelErrors = {
   ROUTE_NOT_FOUND: (method: string, path: string) =>
     new BacklexError('ROUTE_NOT_FOUND', 404, `No route for ${method} ${path}.`),
   INVALID_JSON: () => new BacklexError('INVALID_JSON', 400, 'The request body is not valid JSON.'),
+  /** Text no database stores faithfully: a NUL character, invalid UTF-8, an unpaired surrogate. */
+  INVALID_TEXT: (where: 'url' | 'body', what: string) =>
+    new BacklexError('INVALID_TEXT', 400, `The request ${where} contains ${what}.`, { where }),
+  JSON_TOO_DEEP: (max: number) =>
+    new BacklexError(
+      'JSON_TOO_DEEP',
+      400,
+      `The request body nests objects or arrays more than ${max} levels deep.`,
+      { max },
+    ),
   UNSUPPORTED_MEDIA_TYPE: (expected: string) =>
     new BacklexError(
       'UNSUPPORTED_MEDIA_TYPE',
@@ -172,12 +182,15 @@ export const KernelErrors = {
     new BacklexError('FORBIDDEN', 403, message),
   UNAUTHORIZED: (message = 'Authentication is required.') =>
     new BacklexError('UNAUTHORIZED', 401, message),
-  READ_ONLY_PRINCIPAL: (tool: string) =>
+  /** A read-only principal (an API key created with `readOnly`) asked for a write. */
+  READ_ONLY_KEY: (tool?: string) =>
     new BacklexError(
-      'READ_ONLY_PRINCIPAL',
+      'READ_ONLY_KEY',
       403,
-      `Tool "${tool}" changes data, and this API key is read-only.`,
-      { tool },
+      tool
+        ? `Tool "${tool}" changes data, and this API key is read-only.`
+        : 'This API key is read-only and cannot change anything.',
+      tool ? { tool } : undefined,
     ),
   TOOL_NOT_ALLOWED: (tool: string) =>
     new BacklexError(

@@ -14,6 +14,13 @@ export { defineExtensionPoint, type ExtensionPoint } from './extension-points.js
 export { errorBody } from './http/app.js'
 export { buildOpenApiDocument, OpenApiContributions, type OpenApiDocument } from './http/openapi.js'
 export {
+  checkJsonValue,
+  checkUrlText,
+  hasUnsafeText,
+  MAX_JSON_DEPTH,
+  type RouteEffect,
+} from './http/request-guards.js'
+export {
   defineRoute,
   type HttpMethod,
   type RouteDefinition,

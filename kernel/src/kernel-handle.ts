@@ -2,6 +2,7 @@
 import type { BacklexConfig, RuntimeInfo } from './config.js'
 import type { EventBus } from './events.js'
 import type { ExtensionPoint } from './extension-points.js'
+import type { RouteEffect } from './http/request-guards.js'
 import type { ServiceToken } from './services.js'
 import type { ToolRegistry } from './tools.js'
 
@@ -29,6 +30,8 @@ export interface RouteInfo {
   plugin: string
   method: string
   path: string
+  /** What the route does to data; `write` routes are refused to read-only principals. */
+  effect: RouteEffect
   summary?: string
 }
 

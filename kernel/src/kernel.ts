@@ -19,6 +19,7 @@ import type { ExtensionPoint } from './extension-points.js'
 import { resolvePluginGraph } from './graph.js'
 import { createHttpApp, errorBody, type Mount } from './http/app.js'
 import { buildOpenApiDocument, OpenApiContributions } from './http/openapi.js'
+import { effectOfMethod } from './http/request-guards.js'
 import type { RouteDefinition, RouteRecord } from './http/route.js'
 import type { KernelHandle, PluginInfo, ResolvedConfig, RouteInfo } from './kernel-handle.js'
 import {
@@ -338,9 +339,14 @@ export function createBacklex(config: BacklexConfig): Backlex {
             if (r.method === 'ALL') continue
             const path = `${fullPath}${r.path === '/' ? '' : r.path}`
             claimRoute(name, r.method, path)
-            routes.push({ plugin: name, method: r.method.toLowerCase(), fullPath: path })
+            routes.push({
+              plugin: name,
+              method: r.method.toLowerCase(),
+              fullPath: path,
+              effect: opts?.effect,
+            })
           }
-          mounts.push({ plugin: name, fullPath, app })
+          mounts.push({ plugin: name, fullPath, app, effect: opts?.effect })
         },
         tool(tool) {
           guard('tool()')
@@ -610,6 +616,7 @@ function routeInfos(reg: Registration): RouteInfo[] {
     plugin: r.plugin,
     method: r.method.toUpperCase(),
     path: r.fullPath,
+    effect: r.definition?.effect ?? r.effect ?? effectOfMethod(r.method),
     ...(r.definition?.summary ? { summary: r.definition.summary } : {}),
   }))
 }

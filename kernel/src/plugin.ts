@@ -7,6 +7,7 @@ import type { SqlDialect } from './contracts/database.js'
 import type { LoggerAdapter } from './contracts/logger.js'
 import type { ActionHook, FilterHook } from './events.js'
 import type { ExtensionPoint } from './extension-points.js'
+import type { RouteEffect } from './http/request-guards.js'
 import type { RouteDefinition } from './http/route.js'
 import type { KernelHandle, ResolvedConfig } from './kernel-handle.js'
 import type { ServiceToken } from './services.js'
@@ -31,8 +32,16 @@ export interface RegisterContext {
    * Mounts a Hono sub-app at `prefix` (under `/api` unless `root`) for routes zod cannot describe.
    * Type it `new Hono<BacklexEnv>()` to read the request context with `c.get('backlex')`.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: any Hono env is accepted; the kernel sets BacklexEnv's variables
-  routes(prefix: string, app: Hono<any, any, any>, options?: { root?: boolean }): void
+  /**
+   * `effect`: as on `defineRoute`, for every route of the sub-app; without it, the method
+   * decides (non-GET requests are writes, refused to read-only principals).
+   */
+  routes(
+    prefix: string,
+    // biome-ignore lint/suspicious/noExplicitAny: any Hono env is accepted; the kernel sets BacklexEnv's variables
+    app: Hono<any, any, any>,
+    options?: { root?: boolean; effect?: RouteEffect },
+  ): void
   /** Registers a tool (MCP, agents, admin). */
   tool(tool: ToolDefinition): void
   on: {

@@ -103,8 +103,7 @@ export function createToolRegistry(
       }
       // API-key scopes hold on every surface that calls tools (MCP, agents, the admin).
       const scopes = caller.principal.scopes
-      if (scopes?.readOnly && tool.annotation !== 'read')
-        throw KernelErrors.READ_ONLY_PRINCIPAL(name)
+      if (scopes?.readOnly && tool.annotation !== 'read') throw KernelErrors.READ_ONLY_KEY(name)
       if (scopes?.tools && !scopes.tools.includes(name)) throw KernelErrors.TOOL_NOT_ALLOWED(name)
       const parsed = tool.input.safeParse(input ?? {})
       if (!parsed.success)

@@ -105,10 +105,10 @@ describe('backlex routes', () => {
       .trim()
       .split('\n')
       .map((l) => l.split(/\s{2,}/))
-    expect(rows[0]).toEqual(['METHOD', 'PATH', 'PLUGIN', 'SUMMARY'])
-    expect(rows).toContainEqual(['GET', '/health', '@backlex/kernel', 'Liveness check'])
-    expect(rows).toContainEqual(['GET', '/api/greeting', '@test/notes', 'Says hello'])
-    expect(rows).toContainEqual(['POST', '/api/notes', '@test/notes'])
+    expect(rows[0]).toEqual(['METHOD', 'PATH', 'EFFECT', 'PLUGIN', 'SUMMARY'])
+    expect(rows).toContainEqual(['GET', '/health', 'read', '@backlex/kernel', 'Liveness check'])
+    expect(rows).toContainEqual(['GET', '/api/greeting', 'read', '@test/notes', 'Says hello'])
+    expect(rows).toContainEqual(['POST', '/api/notes', 'write', '@test/notes'])
   })
 
   it('prints the route table as JSON with --json', async () => {
@@ -118,6 +118,7 @@ describe('backlex routes', () => {
       plugin: '@test/notes',
       method: 'GET',
       path: '/api/greeting',
+      effect: 'read',
       summary: 'Says hello',
     })
   })

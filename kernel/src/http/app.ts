@@ -15,6 +15,7 @@ import {
   type PrincipalResolver,
   type WorkspaceResolver,
 } from '../principal.js'
+import { type RouteEffect, refuseReadOnlyWrites, refuseUnsafeInput } from './request-guards.js'
 import { type RouteRecord, toHonoHandler } from './route.js'
 
 export interface Mount {
@@ -22,6 +23,8 @@ export interface Mount {
   fullPath: string
   // biome-ignore lint/suspicious/noExplicitAny: sub-apps may declare any env
   app: Hono<any, any, any>
+  /** Declared effect of every route of the sub-app; without it, the method decides. */
+  effect?: RouteEffect | undefined
 }
 
 export interface HttpAppOptions {
@@ -149,9 +152,25 @@ export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   )
 
+  // 4. Input no database stores faithfully is refused here, for every route and mount.
+  app.use('*', refuseUnsafeInput)
+
+  // 5. Routes, each behind the read-only check of its declared effect.
   for (const route of options.routes) {
-    if (route.definition) app.on(route.method, route.fullPath, toHonoHandler(route.definition))
+    const definition = route.definition
+    if (definition)
+      app.on(
+        route.method,
+        route.fullPath,
+        refuseReadOnlyWrites(definition.effect),
+        toHonoHandler(definition),
+      )
   }
-  for (const mount of options.mounts) app.route(mount.fullPath, mount.app)
+  for (const mount of options.mounts) {
+    const guard = refuseReadOnlyWrites(mount.effect)
+    app.use(mount.fullPath, guard)
+    app.use(`${mount.fullPath}/*`, guard)
+    app.route(mount.fullPath, mount.app)
+  }
   return app
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod'
 import type { BacklexEnv, RequestContext } from '../context.js'
 import { KernelErrors } from '../errors.js'
 import { zodIssues } from '../validation.js'
+import type { RouteEffect } from './request-guards.js'
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -41,6 +42,13 @@ export interface RouteDefinition<
   response?: R
   /** Success status (default 200). */
   status?: number
+  /**
+   * What the route does to data. Without it, GET/HEAD/OPTIONS read and every other method
+   * writes; writes are refused to read-only principals before the handler runs. Declare
+   * `'read'` only for a non-GET route that changes nothing, or that enforces read-only itself
+   * for the parts that do (as GraphQL does for mutations and MCP for write tools).
+   */
+  effect?: RouteEffect
   /** Returns the JSON response body, or a Response for anything else. */
   handler(input: RouteInput<P, Q, B>): Promise<Out<R> | Response> | Out<R> | Response
 }
@@ -71,6 +79,8 @@ export interface RouteRecord {
   /** Full Hono path, e.g. `/api/greetings/:name`. */
   fullPath: string
   definition?: RouteDefinition
+  /** The declared effect of a mounted sub-app's route (defined routes carry theirs). */
+  effect?: RouteEffect | undefined
 }
 
 function validate<S extends Schema>(schema: S, value: unknown, where: string): z.output<S> {

@@ -135,7 +135,7 @@ describe.each(dialects.filter((d) => d.available))('items tools on $dialect', (d
           { ...readOnlyKey, admin: false, roles: ['editor'] },
         ),
       ),
-    ).toBe('READ_ONLY_PRINCIPAL')
+    ).toBe('READ_ONLY_KEY')
     const created = (await call(
       'items.create',
       { collection: 'articles', data: [{ title: 'T1' }, { title: 'T2' }], fields: ['id', 'title'] },

@@ -24,6 +24,8 @@ export const graphql = definePlugin({
   optional: [RealtimeSourceToken],
   options: graphqlOptions,
   register(ctx, options) {
-    ctx.routes('/graphql', createGraphQLApp(options))
+    // POST carries queries too: declared a read, and mutations are refused to read-only keys
+    // by the app itself.
+    ctx.routes('/graphql', createGraphQLApp(options), { effect: 'read' })
   },
 })

@@ -120,6 +120,49 @@ describe.each(sqlite)('graphql protection on $dialect', (dialect) => {
     expect((await closed.gql('{ __typename }')).data).toEqual({ __typename: 'Query' })
   })
 
+  it('answers a too deep introspection query with the depth code while introspection is on', async () => {
+    const deep =
+      '{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }'
+    const open = await t.gql(deep, undefined, ADMIN)
+    expect({ status: open.status, codes: codes(open) }).toEqual({
+      status: 400,
+      codes: ['GRAPHQL_DEPTH_LIMIT'],
+    })
+    // A shallow introspection query still answers.
+    const shallow = await t.gql('{ __schema { queryType { name } } }', undefined, ADMIN)
+    expect(shallow.data).toEqual({ __schema: { queryType: { name: 'Query' } } })
+    // With introspection off, the switch is the reason given.
+    const closedDeep = await closed.gql(deep)
+    expect([...new Set(codes(closedDeep))]).toEqual(['GRAPHQL_INTROSPECTION_DISABLED'])
+  })
+
+  it('refuses mutations to a read-only key, admins included, and runs its queries', async () => {
+    const readOnlyAdmin = { ...ADMIN, type: 'apiKey', scopes: { readOnly: true, tools: null } }
+    const headers = { [PRINCIPAL_HEADER]: JSON.stringify(readOnlyAdmin) }
+    const mutation = await post(
+      { query: 'mutation { articlesUpdate(id: 1, data: { title: "pwned" }) { id } }' },
+      headers,
+    )
+    expect({ status: mutation.status, code: code(mutation.body) }).toEqual({
+      status: 403,
+      code: 'READ_ONLY_KEY',
+    })
+    const batch = await post(
+      [
+        { query: '{ articlesById(id: 1) { title } }' },
+        { query: 'mutation { articlesDelete(id: 1) }' },
+      ],
+      headers,
+    )
+    expect(batch.body).toEqual([
+      { data: { articlesById: { title: 'Hello World' } } },
+      { errors: [expect.objectContaining({ extensions: { code: 'READ_ONLY_KEY' } })] },
+    ])
+    expect(await t.sql('select title from c_main_articles where id = 1')).toEqual([
+      { title: 'Hello World' },
+    ])
+  })
+
   it('answers GET for queries only', async () => {
     const query = encodeURIComponent('query($id: ID!) { articlesById(id: $id) { title } }')
     const variables = encodeURIComponent(JSON.stringify({ id: 1 }))

@@ -88,6 +88,7 @@ export function mcpRoutes(
       root,
       tags,
       summary: `MCP: not supported by this stateless server (405)`,
+      effect: 'read',
       handler: ({ ctx }) => refuse(ctx, endpoint, method.toUpperCase()),
     })
   return [
@@ -99,6 +100,8 @@ export function mcpRoutes(
       summary: `MCP Streamable HTTP endpoint for ${who}`,
       description:
         'JSON-RPC 2.0 messages of the Model Context Protocol (initialize, tools/list, tools/call, resources/*). Send `Accept: application/json, text/event-stream` and an API key as `Authorization: Bearer blx_...`.',
+      // Read-only keys may list and call read tools here; the tool registry refuses the rest.
+      effect: 'read',
       handler: ({ c, ctx }) => handleMessages(c.req.raw, ctx, endpoint, settings),
     }),
     other('get'),

@@ -179,7 +179,7 @@ describe.each(dialects.filter((d) => d.available))('tools and events on $dialect
         principal: key({ readOnly: true, tools: null }),
         workspace: 'main',
       }),
-    ).rejects.toMatchObject({ code: 'READ_ONLY_PRINCIPAL', status: 403 })
+    ).rejects.toMatchObject({ code: 'READ_ONLY_KEY', status: 403 })
     await expect(
       app.tools.call(
         'todos.purge',

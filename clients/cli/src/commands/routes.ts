@@ -17,8 +17,8 @@ export const routes: Command = {
     }
     print(
       formatTable(
-        ['METHOD', 'PATH', 'PLUGIN', 'SUMMARY'],
-        table.map((r) => [r.method, r.path, r.plugin, r.summary ?? '']),
+        ['METHOD', 'PATH', 'EFFECT', 'PLUGIN', 'SUMMARY'],
+        table.map((r) => [r.method, r.path, r.effect, r.plugin, r.summary ?? '']),
       ),
     )
     return 0

@@ -22,6 +22,7 @@ import {
   type GraphQLSchema,
   getOperationAST,
   Kind,
+  MaxIntrospectionDepthRule,
   NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
   parse,
@@ -115,6 +116,20 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
   const rules = options.introspection
     ? specifiedRules
     : [...specifiedRules, NoSchemaIntrospectionCustomRule]
+  /**
+   * The code of a failed validation, by the rule that failed (never by its message: graphql-js's
+   * own introspection depth rule mentions introspection too). Re-validates only on failure.
+   */
+  function validationCode(schema: GraphQLSchema, document: DocumentNode): string {
+    if (
+      !options.introspection &&
+      validate(schema, document, [NoSchemaIntrospectionCustomRule]).length > 0
+    )
+      return 'GRAPHQL_INTROSPECTION_DISABLED'
+    if (validate(schema, document, [MaxIntrospectionDepthRule]).length > 0)
+      return 'GRAPHQL_DEPTH_LIMIT'
+    return 'GRAPHQL_VALIDATION_FAILED'
+  }
   const keepAlive = createKeepAlive(options.keepAliveMs)
 
   async function contextOf(
@@ -154,18 +169,10 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
     }
     const invalid = validate(schema, document, rules)
     if (invalid.length > 0) {
-      const introspection = invalid.some((e) => /introspection/i.test(e.message))
+      const code = validationCode(schema, document)
       return {
         status: 400,
-        body: {
-          errors: invalid.map((e) =>
-            formatError(
-              e,
-              introspection ? 'GRAPHQL_INTROSPECTION_DISABLED' : 'GRAPHQL_VALIDATION_FAILED',
-              logger,
-            ),
-          ),
-        },
+        body: { errors: invalid.map((e) => formatError(e, code, logger)) },
       }
     }
     const operation = getOperationAST(document, op.operationName)
@@ -175,6 +182,9 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
       )
     if (method === 'GET' && operation.operation === 'mutation')
       return requestError(GraphQLErrors.MUTATION_OVER_GET())
+    // The route is declared a read to the kernel's read-only check: mutations are refused here.
+    if (operation.operation === 'mutation' && context.request.principal.scopes?.readOnly)
+      return requestError(KernelErrors.READ_ONLY_KEY())
     if (operation.operation === 'subscription') {
       if (!context.request.kernel.tryGet(RealtimeSourceToken))
         return requestError(GraphQLErrors.SUBSCRIPTIONS_UNAVAILABLE())
