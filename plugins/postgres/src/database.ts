@@ -1,7 +1,9 @@
-// The Database adapter on pg: a pool per kernel, integers as numbers where they fit.
-import type { DatabaseAdapter } from '@backlex/kernel'
+// The Database adapter on pg: a pool per kernel, integers as numbers where they fit, and a
+// lost server answered with 503 DATABASE_UNAVAILABLE while the pool reconnects by itself.
+import type { DatabaseAdapter, LoggerAdapter } from '@backlex/kernel'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { unavailableAs503 } from './connection-loss.js'
 
 export interface PostgresConnection {
   connectionString: string
@@ -9,6 +11,16 @@ export interface PostgresConnection {
   searchPath?: string
   /** Largest number of pooled connections (default 10). */
   max?: number
+  /**
+   * How long opening a connection, or waiting for a free one, may take before the request fails
+   * with DATABASE_UNAVAILABLE, in ms (default 10,000; 0 waits forever).
+   */
+  connectionTimeoutMs?: number
+}
+
+export interface PostgresDatabaseOptions extends PostgresConnection {
+  /** Told when a connection is lost (the pool replaces it on the next query). */
+  logger?: LoggerAdapter
 }
 
 const INT8_OID = 20
@@ -34,6 +46,7 @@ const types = {
 export function clientConfig(connection: PostgresConnection): pg.ClientConfig {
   return {
     connectionString: connection.connectionString,
+    connectionTimeoutMillis: connection.connectionTimeoutMs ?? 10_000,
     ...(connection.searchPath ? { options: `-c search_path=${connection.searchPath}` } : {}),
     types,
   }
@@ -44,11 +57,19 @@ export function clientConfig(connection: PostgresConnection): pg.ClientConfig {
  * @example
  * const database = createPostgresDatabase({ connectionString: process.env.DATABASE_URL ?? '' })
  */
-export function createPostgresDatabase(connection: PostgresConnection): DatabaseAdapter {
-  const pool = new pg.Pool({ ...clientConfig(connection), max: connection.max ?? 10 })
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {})
-  const db = new Kysely({ dialect: new PostgresDialect({ pool }) })
+export function createPostgresDatabase(connection: PostgresDatabaseOptions): DatabaseAdapter {
+  const { logger, ...options } = connection
+  const pool = new pg.Pool({ ...clientConfig(options), max: options.max ?? 10 })
+  const lost = (error: Error) =>
+    logger?.warn('postgres connection lost; the pool reconnects on the next query', {
+      error: error.message,
+    })
+  // A lost connection is an 'error' event, which crashes the process when nobody listens: the
+  // pool listens for idle clients, and every client gets its own listener for while it is
+  // checked out (Kysely's query then fails, and the client is dropped on release).
+  pool.on('connect', (client) => client.on('error', lost))
+  pool.on('error', () => {}) // the client's own listener has logged it
+  const db = new Kysely({ dialect: new PostgresDialect({ pool: unavailableAs503(pool) }) })
   return {
     db,
     dialect: 'postgres',

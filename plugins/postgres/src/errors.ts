@@ -22,6 +22,15 @@ export const PostgresErrors = {
       `Could not LISTEN on PostgreSQL within ${waitedMs} ms; is the database reachable?`,
       { waitedMs },
     ),
+  /** The server is unreachable or dropped the connection; the pool reconnects on its own. */
+  DATABASE_UNAVAILABLE: (cause: unknown) =>
+    new BacklexError(
+      'DATABASE_UNAVAILABLE',
+      503,
+      'The database is unavailable right now; retry in a moment.',
+      undefined,
+      { cause },
+    ),
   INVALID_CHANNEL: (channel: string) =>
     new BacklexError(
       'POSTGRES_INVALID_CHANNEL',

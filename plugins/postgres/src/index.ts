@@ -1,5 +1,5 @@
 // @backlex/postgres: the Database service on PostgreSQL, and PubSub over LISTEN/NOTIFY.
-import { Database, definePlugin, PubSub } from '@backlex/kernel'
+import { Database, definePlugin, isBacklexError, PubSub } from '@backlex/kernel'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import pkg from '../package.json' with { type: 'json' }
@@ -7,7 +7,13 @@ import { createPostgresDatabase } from './database.js'
 import { PostgresErrors } from './errors.js'
 import { createPostgresPubSub, type PostgresPubSub } from './pubsub.js'
 
-export { clientConfig, createPostgresDatabase, type PostgresConnection } from './database.js'
+export { isConnectionLoss } from './connection-loss.js'
+export {
+  clientConfig,
+  createPostgresDatabase,
+  type PostgresConnection,
+  type PostgresDatabaseOptions,
+} from './database.js'
 export { PostgresErrors } from './errors.js'
 export { createPostgresPubSub, type PostgresPubSub, type PostgresPubSubOptions } from './pubsub.js'
 
@@ -20,6 +26,8 @@ const connectionOptions = z.object({
     .regex(/^[a-z_][a-z0-9_]*(,[a-z_][a-z0-9_]*)*$/, 'comma-separated schema names')
     .optional(),
   max: z.number().int().positive().optional(),
+  /** Longest wait to open (or be given) a connection before DATABASE_UNAVAILABLE, in ms. */
+  connectionTimeoutMs: z.number().int().nonnegative().optional(),
 })
 
 function connectionString(given: string | undefined): string {
@@ -40,15 +48,22 @@ export const postgres = definePlugin({
   provides: [Database],
   options: connectionOptions,
   register(ctx, options) {
-    ctx.provide(Database, () =>
+    ctx.provide(Database, (boot) =>
       createPostgresDatabase({
         ...options,
         connectionString: connectionString(options.connectionString),
+        logger: boot.logger,
       }),
     )
   },
   async boot(ctx) {
-    await sql`select 1`.execute(ctx.get(Database).db)
+    try {
+      await sql`select 1`.execute(ctx.get(Database).db)
+    } catch (error) {
+      // At boot the server's own words (e.g. `connect ECONNREFUSED 10.0.0.5:5432`) help more
+      // than a 503: the kernel reports them as BOOT_FAILED with this plugin's name.
+      throw isBacklexError(error) && error.code === 'DATABASE_UNAVAILABLE' ? error.cause : error
+    }
   },
   async shutdown(ctx) {
     await ctx.get(Database).close()

@@ -2,6 +2,7 @@
 // reconnects with backoff and re-subscribes; publishing goes through the pool.
 import type { LoggerAdapter, PubSubAdapter, PubSubHandler } from '@backlex/kernel'
 import pg from 'pg'
+import { isConnectionLoss, unavailable } from './connection-loss.js'
 import { clientConfig, type PostgresConnection } from './database.js'
 import { PostgresErrors } from './errors.js'
 
@@ -43,12 +44,17 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PostgresPu
   const maxWait = options.maxWaitMs ?? 30_000
   const handlers = new Map<string, Set<PubSubHandler>>()
   const pool = new pg.Pool({ ...clientConfig(options), max: 2 })
+  // Lost publishing connections are replaced on the next publish; they must not crash the process.
+  pool.on('connect', (pooled) => pooled.on('error', () => {}))
   pool.on('error', () => {})
   let client: pg.Client | undefined
   let listening = false
   let ready: Promise<void> | undefined
   let closed = false
   let attempt = 0
+  /** Connection attempts that failed so far (never reset), and why the last one did. */
+  let failures = 0
+  let lastFailure: unknown
   let timer: ReturnType<typeof setTimeout> | undefined
 
   const deliver = (payload: string | undefined) => {
@@ -109,15 +115,25 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PostgresPu
         attempt = 0
       }
     } catch (error) {
+      failures++
+      lastFailure = error
       lost(next, error)
       throw error
     }
   }
 
-  /** Waits until the listening connection is up (across reconnect attempts), at most `maxWaitMs`. */
+  /**
+   * Waits until the listening connection is up (across reconnect attempts), at most `maxWaitMs`;
+   * when an attempt made meanwhile finds the server unreachable, fails at once with
+   * DATABASE_UNAVAILABLE rather than holding the caller (an HTTP request) for the whole wait.
+   */
   const ensure = async () => {
     const deadline = Date.now() + maxWait
+    const failuresBefore = failures
     while (!closed && !listening) {
+      if (failures > failuresBefore && isConnectionLoss(lastFailure)) {
+        throw PostgresErrors.DATABASE_UNAVAILABLE(lastFailure)
+      }
       if (Date.now() > deadline) throw PostgresErrors.PUBSUB_UNAVAILABLE(maxWait)
       ready ??= connect().catch(() => {})
       const current = ready
@@ -134,7 +150,9 @@ export function createPostgresPubSub(options: PostgresPubSubOptions): PostgresPu
       const payload = JSON.stringify({ c: topic, m: message ?? null } satisfies Envelope)
       const bytes = new TextEncoder().encode(payload).byteLength
       if (bytes > MAX_PAYLOAD) throw PostgresErrors.PUBSUB_PAYLOAD_TOO_LARGE(bytes)
-      await pool.query('select pg_notify($1, $2)', [channel, payload])
+      await pool.query('select pg_notify($1, $2)', [channel, payload]).catch((error: unknown) => {
+        throw unavailable(error)
+      })
     },
     async subscribe(topic, handler) {
       await ensure()

@@ -25,7 +25,8 @@ export function formatError(
   }
   const original = error.originalError
   if (original && isBacklexError(original)) {
-    if (original.status >= 500) {
+    // 503s (the database is unreachable, the server is starting) are safe to name: clients retry.
+    if (original.status >= 500 && original.status !== 503) {
       logger.error(original.message, { code: original.code, cause: String(original.cause ?? '') })
       return { message: 'Internal server error.', ...where, extensions: { code: 'INTERNAL_ERROR' } }
     }
