@@ -25,6 +25,11 @@ export interface RuntimeInfo {
   capabilities: readonly RuntimeCapability[]
   /** How to read the client's address from a request and the runtime's env (the socket peer). */
   clientAddress?: (request: Request, env: unknown) => string | null
+  /**
+   * Where the server listens once it does, e.g. `http://127.0.0.1:3000` (undefined before, or
+   * on runtimes that do not listen). Dev servers build links from it when no public URL is set.
+   */
+  listenURL?: () => string | undefined
 }
 
 export interface BacklexConfig {

@@ -17,7 +17,7 @@ const POSTS = {
   slug: 'posts',
   fields: [
     { name: 'title', type: 'string', required: true },
-    { name: "extra", type: "json" },
+    { name: 'extra', type: 'json' },
     { name: 'views', type: 'integer' },
   ],
 }

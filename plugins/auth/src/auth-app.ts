@@ -47,6 +47,25 @@ async function toErrorEnvelope(response: Response): Promise<Response> {
   )
 }
 
+/**
+ * The request better-auth handles. Without a `baseURL` it takes its URL, and so its links, from
+ * the request: in dev the request is readdressed to the listening address, so a forged `Host`
+ * never reaches an email (outside dev, a link-emailing flow needs `baseURL` to boot).
+ */
+function forBetterAuth(raw: Request, headers: Headers, origin: string | undefined): Request {
+  if (!origin) return new Request(raw, { headers })
+  const { pathname, search } = new URL(raw.url)
+  const hasBody = raw.method !== 'GET' && raw.method !== 'HEAD'
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: raw.method,
+    headers,
+    signal: raw.signal,
+    redirect: raw.redirect,
+    ...(hasBody ? { body: raw.body, duplex: 'half' } : {}),
+  }
+  return new Request(`${origin}${pathname}${search}`, init)
+}
+
 export interface AuthAppDeps {
   service(): AuthService
   kv(): KvAdapter
@@ -83,7 +102,8 @@ export function createAuthApp(deps: AuthAppDeps): Hono<BacklexEnv> {
     headers.set(INTERNAL_HEADERS.workspace, ctx.workspace)
     headers.delete(INTERNAL_HEADERS.clientIp)
     if (address) headers.set(INTERNAL_HEADERS.clientIp, address)
-    const response = await service.betterAuth.handler(new Request(c.req.raw, { headers }))
+    const origin = deps.options.baseURL ? undefined : service.publicOrigin()
+    const response = await service.betterAuth.handler(forBetterAuth(c.req.raw, headers, origin))
     return toErrorEnvelope(response)
   }
   app.get('/*', handle)

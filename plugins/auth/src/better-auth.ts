@@ -28,6 +28,8 @@ export interface BetterAuthInstance {
   readonly options: BetterAuthOptions
   handler(request: Request): Promise<Response>
   api: { getSession(input: { headers: Headers }): Promise<AuthSession | null> }
+  /** better-auth's context: the trusted origins it checks `Origin` and callback URLs against. */
+  $context: Promise<{ isTrustedOrigin(url: string): boolean }>
 }
 
 export interface BetterAuthDeps {
@@ -36,6 +38,11 @@ export interface BetterAuthDeps {
   secret: string
   logger: LoggerAdapter
   email: EmailAdapter | undefined
+  /**
+   * This server's origins when they are known only once it listens (dev without `baseURL`):
+   * trusted besides `trustedOrigins`, asked on each request.
+   */
+  ownOrigins?: (() => string[]) | undefined
   /** Called once per new user, with the workspace of the sign-up request. */
   onUserCreated(userId: string, workspace: string): Promise<void>
   /** Called once a user is deleted (after the transaction), in every workspace. */
@@ -58,7 +65,7 @@ function workspaceOf(context: HookContext, fallback: string): string {
  * the Kv service instead, so limits hold across instances.
  */
 export function createBetterAuth(deps: BetterAuthDeps): BetterAuthInstance {
-  const { options, logger } = deps
+  const { options, logger, ownOrigins } = deps
   const send = async (message: { to: string; subject: string; text: string; html: string }) => {
     if (!deps.email) throw new APIError('SERVICE_UNAVAILABLE', { code: 'EMAIL_NOT_CONFIGURED' })
     try {
@@ -101,11 +108,19 @@ export function createBetterAuth(deps: BetterAuthDeps): BetterAuthInstance {
     ...(options.baseURL ? { baseURL: options.baseURL } : {}),
     basePath: '/api/auth',
     secret: deps.secret,
-    trustedOrigins: options.trustedOrigins,
+    trustedOrigins: ownOrigins
+      ? async () => [...options.trustedOrigins, ...ownOrigins()]
+      : options.trustedOrigins,
     database: { db: deps.database.db, type: deps.database.dialect },
     ...betterAuthModels,
     session: { ...betterAuthModels.session, expiresIn: options.sessionExpiresIn },
-    emailAndPassword: { enabled: true, minPasswordLength: options.minPasswordLength },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: options.minPasswordLength,
+      // A reset (email-otp/reset-password) ends every session of the user: one stolen with
+      // the old password must not outlive it.
+      revokeSessionsOnPasswordReset: true,
+    },
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     advanced: {

@@ -9,6 +9,13 @@ export const AuthErrors = {
       500,
       '@backlex/auth needs a secret outside dev mode: set the `secret` option or the AUTH_SECRET environment variable (e.g. `openssl rand -base64 32`).',
     ),
+  BASE_URL_REQUIRED: (flows: string[]) =>
+    new BacklexError(
+      'AUTH_BASE_URL_REQUIRED',
+      500,
+      `@backlex/auth needs its public URL outside dev mode to build the links it emails (${flows.join(', ')}): set the \`baseURL\` option, e.g. \`auth({ baseURL: 'https://api.example.com' })\`. Links are never built from the request's Host header.`,
+      { flows },
+    ),
   EMAIL_NOT_CONFIGURED: () =>
     new BacklexError(
       'EMAIL_NOT_CONFIGURED',
@@ -35,6 +42,20 @@ export const AuthErrors = {
       'TOOL_LIMITED_KEY',
       403,
       'This API key is limited to some tools and cannot manage API keys; use a session or an unrestricted key.',
+    ),
+  // Cookie-authenticated writes (CSRF); the codes better-auth answers on /api/auth/** too.
+  MISSING_OR_NULL_ORIGIN: () =>
+    new BacklexError(
+      'MISSING_OR_NULL_ORIGIN',
+      403,
+      'A request signed in by session cookie that changes something must send an Origin (or Referer) header: send `Origin: <the server or app URL>`, or authenticate with a bearer token or API key.',
+    ),
+  INVALID_ORIGIN: (origin: string) =>
+    new BacklexError(
+      'INVALID_ORIGIN',
+      403,
+      `Origin "${origin}" is not trusted for requests signed in by session cookie: add it to the auth plugin's trustedOrigins.`,
+      { origin },
     ),
   RATE_LIMITED: (retryAfterSeconds: number) =>
     new BacklexError(

@@ -12,9 +12,16 @@ export const authOptions = z.object({
    * environment variable. Required outside dev mode; in dev a random one is generated.
    */
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** Public URL of the server, e.g. `https://api.example.com`; used in magic links. */
+  /**
+   * Public URL of the server, e.g. `https://api.example.com`: every emailed link (magic link)
+   * points to it, never to the request's Host. Required outside dev when such a link can be
+   * emailed (boot fails with AUTH_BASE_URL_REQUIRED); in dev it defaults to the listening address.
+   */
   baseURL: z.url().optional(),
-  /** Other origins (browser apps) allowed to call the auth endpoints with cookies. */
+  /**
+   * Other origins (browser apps) allowed to send cookie-authenticated writes, to `/api/auth/**`
+   * and every other route; the server's own origin (`baseURL`) is always allowed.
+   */
   trustedOrigins: z.array(z.string().min(1)).default([]),
   /** Name shown in emails. */
   appName: z.string().min(1).default('backlex'),

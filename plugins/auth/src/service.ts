@@ -1,12 +1,14 @@
 // The Auth service: better-auth, the role, API key and user stores, and the principal
 // resolver that turns a request into the caller the kernel sees.
 import {
+  type BacklexError,
   type BootContext,
   Clock,
   Database,
   DEFAULT_WORKSPACE,
   defineService,
   Email,
+  isBacklexError,
   type Principal,
   PubSub,
 } from '@backlex/kernel'
@@ -17,6 +19,8 @@ import { type ApiKeyStore, createApiKeyStore } from './api-keys/store.js'
 import { type BetterAuthInstance, createBetterAuth } from './better-auth.js'
 import { AuthErrors } from './errors.js'
 import type { ResolvedAuthOptions } from './options.js'
+import { assertTrustedOrigin, isWrite } from './origin-check.js'
+import { resolvePublicURL } from './public-url.js'
 import { createRoleStore, type RoleStore } from './roles/store.js'
 import { createUserStore, type UserStore } from './users/store.js'
 
@@ -29,8 +33,20 @@ export interface AuthService {
   /** Whether an Email service is installed (magic link and OTP need one). */
   readonly canSendEmail: boolean
   /**
+   * The origin emailed links point to: the `baseURL` option, or in dev the listening address;
+   * undefined when neither is known.
+   */
+  publicOrigin(): string | undefined
+  /**
+   * Whether `origin` may send cookie-authenticated writes: better-auth's trusted origins (the
+   * `trustedOrigins` option and `baseURL`), the public origin, and without one the request's own.
+   */
+  isTrustedOrigin(origin: string, request: Request): Promise<boolean>
+  /**
    * The caller of a request: an API key (`Authorization: Bearer blx_...`), else a better-auth
-   * session (cookie or bearer token), else null. Throws INVALID_API_KEY for a bad key.
+   * session (cookie or bearer token), else null. Throws INVALID_API_KEY for a bad key, and
+   * MISSING_OR_NULL_ORIGIN / INVALID_ORIGIN for a write signed in by the session cookie that
+   * does not come from a trusted origin.
    */
   resolvePrincipal(request: Request, workspace: string): Promise<Principal | null>
 }
@@ -69,6 +85,15 @@ export interface AuthRuntime extends AuthService {
   stop(): Promise<void>
 }
 
+/** The first BacklexError in `error`'s cause chain, if any. */
+function backlexErrorIn(error: unknown): BacklexError | undefined {
+  for (let current = error, depth = 0; current && depth < 8; depth++) {
+    if (isBacklexError(current)) return current
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions): AuthRuntime {
   const database = ctx.get(Database)
   const clock = ctx.get(Clock)
@@ -91,12 +116,15 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
     invalidation,
   })
   const users = createUserStore(database, roles)
+  // Before anything else: a link-emailing flow without a public URL must fail the boot.
+  const publicURL = resolvePublicURL(ctx.config, options, email !== undefined)
   const betterAuth = createBetterAuth({
     database,
     options,
     secret: resolveSecret(ctx, options),
     logger: ctx.logger,
     email,
+    ownOrigins: options.baseURL ? undefined : publicURL.ownOrigins,
     defaultWorkspace: DEFAULT_WORKSPACE,
     onUserCreated: async (userId, workspace) => {
       const role = await roles.assignSignUpRole(workspace, userId)
@@ -106,12 +134,22 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
     onUserDeleted: (userId) => invalidation.changed({ userId }),
   })
 
+  const isTrustedOrigin = async (origin: string, request: Request) => {
+    const own = publicURL.ownOrigins()
+    // Without a public URL, better-auth trusts the request's own origin (as a browser on the
+    // server's site sends it); a cross-site page cannot change the Host its victim's browser sends.
+    if (own.length > 0 ? own.includes(origin) : origin === new URL(request.url).origin) return true
+    return (await betterAuth.$context).isTrustedOrigin(origin)
+  }
+
   return {
     betterAuth,
     roles,
     apiKeys,
     users,
     canSendEmail: email !== undefined,
+    publicOrigin: publicURL.origin,
+    isTrustedOrigin,
     start: () => invalidation.start(),
     stop: () => invalidation.stop(),
     async resolvePrincipal(request, workspace) {
@@ -120,8 +158,23 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
       if (key) return apiKeys.authenticate(key, workspace)
       const hasBearer = authorization !== null && /^bearer\s+\S/i.test(authorization)
       if (!hasBearer && !SESSION_COOKIE.test(request.headers.get('cookie') ?? '')) return null
-      const found = await betterAuth.api.getSession({ headers: request.headers })
+      // With a bearer token, only the token counts: better-auth would fall back to the cookie
+      // when the token is bad, and a cookie the browser attached must not pass as a bearer.
+      let headers = request.headers
+      if (hasBearer) {
+        headers = new Headers(request.headers)
+        headers.delete('cookie')
+      }
+      const found = await betterAuth.api.getSession({ headers }).catch((error: unknown) => {
+        // better-auth wraps what its database adapter threw: keep a 503 (database unreachable).
+        throw error
+      })
       if (!found) return null
+      // The browser attached the cookie on its own: a write must come from a trusted origin.
+      // A bearer token is sent only by code that holds it, which a foreign page does not.
+      if (!hasBearer && isWrite(request)) {
+        await assertTrustedOrigin(request, (origin) => isTrustedOrigin(origin, request))
+      }
       const held = await roles.rolesOf(workspace, found.user.id)
       return {
         type: 'user',

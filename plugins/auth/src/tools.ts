@@ -2,7 +2,7 @@
 // caller's principal, with the same rules as the REST routes.
 import { defineTool, type ToolContext, type ToolDefinition } from '@backlex/kernel'
 import { z } from 'zod'
-import { apiKeyGuardsFields, atLeastOneGuard, createApiKeyInput } from './api-keys/schemas.js'
+import { apiKeyGuardsFields, createApiKeyInput, withGuardRules } from './api-keys/schemas.js'
 import { requireAdmin } from './guards.js'
 import { createRoleInput, roleName, setUserRolesInput, updateRoleInput } from './roles/schemas.js'
 import { Auth } from './service.js'
@@ -16,14 +16,14 @@ export const authTools = [
     name: 'api_keys.list',
     description:
       "Lists the calling user's API keys in this workspace: id, name, prefix (first characters of the secret), roles, readOnly, tools allowlist, createdAt, lastUsedAt, expiresAt, revokedAt. Secrets are never returned.",
-    input: z.object({}),
+    input: z.strictObject({}),
     annotation: 'read',
     handler: async (ctx) => ({ data: await auth(ctx).apiKeys.list(ctx.principal, ctx.workspace) }),
   }),
   defineTool({
     name: 'api_keys.create',
     description:
-      'Creates an API key for the calling user and returns it with its secret, which is shown only this once: hand it to the user to store. `roles` must be roles the caller holds (default: all of them); `readOnly: true` refuses writes; `tools` limits which tools the key may call.',
+      'Creates an API key for the calling user and returns it with its secret, which is shown only this once: hand it to the user to store. `roles` must be roles the caller holds (default: all of them); `mcpReadOnly: true` refuses writes; `mcpTools` limits which tools the key may call (`readOnly` / `tools` are accepted as aliases). The key is returned with `readOnly` and `tools`.',
     input: createApiKeyInput,
     annotation: 'write',
     handler: async (ctx, input) => ({
@@ -34,7 +34,7 @@ export const authTools = [
     name: 'api_keys.revoke',
     description:
       'Revokes an API key by id; requests with it fail with 401 from the next one on. Revoking an already revoked key changes nothing. Returns the revoked key.',
-    input: z.object({ id: keyId }),
+    input: z.strictObject({ id: keyId }),
     annotation: 'destructive',
     handler: async (ctx, { id }) => ({
       data: await auth(ctx).apiKeys.revoke(ctx.principal, ctx.workspace, id),
@@ -43,10 +43,8 @@ export const authTools = [
   defineTool({
     name: 'api_keys.set_guards',
     description:
-      "Changes an API key's MCP guards: `readOnly` (refuse writes) and `tools` (list of tool names the key may call, or null for every tool). Returns the updated key.",
-    input: apiKeyGuardsFields
-      .extend({ id: keyId })
-      .refine(atLeastOneGuard, { message: 'give readOnly or tools' }),
+      "Changes an API key's MCP guards: `mcpReadOnly` (refuse writes) and `mcpTools` (list of tool names the key may call, or null for every tool); `readOnly` / `tools` are accepted as aliases. Returns the updated key.",
+    input: withGuardRules(apiKeyGuardsFields.extend({ id: keyId })),
     annotation: 'write',
     handler: async (ctx, { id, ...guards }) => ({
       data: await auth(ctx).apiKeys.updateGuards(ctx.principal, ctx.workspace, id, guards),
@@ -56,7 +54,7 @@ export const authTools = [
     name: 'roles.list',
     description:
       'Lists the roles of this workspace with their description and whether they are built in (public, authenticated, admin). Admins only.',
-    input: z.object({}),
+    input: z.strictObject({}),
     annotation: 'admin',
     handler: async (ctx) => {
       requireAdmin(ctx.principal, false)
@@ -89,7 +87,7 @@ export const authTools = [
     name: 'roles.delete',
     description:
       'Deletes a role and removes it from every user; built-in roles (public, authenticated, admin) cannot be deleted. Returns { deleted: name }. Admins only.',
-    input: z.object({ name: roleName }),
+    input: z.strictObject({ name: roleName }),
     annotation: 'admin',
     handler: async (ctx, { name }) => {
       requireAdmin(ctx.principal, true)
@@ -101,7 +99,7 @@ export const authTools = [
     name: 'users.list',
     description:
       'Lists users (id, name, email, emailVerified, createdAt) with their roles in this workspace, oldest first. `search` matches part of an email or name; page with `limit` (max 200) and `offset`; `meta.total` is the full count. Admins only.',
-    input: listUsersInput,
+    input: z.strictObject(listUsersInput.shape),
     annotation: 'admin',
     handler: async (ctx, input) => {
       requireAdmin(ctx.principal, false)

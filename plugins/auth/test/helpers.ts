@@ -40,6 +40,8 @@ export interface StartOptions {
   clock?: ClockAdapter
   /** More plugins (e.g. a shared PubSub for a second instance). */
   plugins?: Plugin[]
+  /** The address the runtime preset reports listening on (`runtime.listenURL`). */
+  listenURL?: string
 }
 
 /** A clock that stands still until moved: `advance(ms)` is time passing. */
@@ -61,7 +63,11 @@ export async function startApp(db: TestDatabase, options: StartOptions = {}): Pr
     dev: options.dev ?? false,
     migrateOnBoot: true,
     ...(options.clock ? { clock: options.clock } : {}),
-    runtime: { name: 'node', capabilities: ['filesystem', 'process', 'tcp'] },
+    runtime: {
+      name: 'node',
+      capabilities: ['filesystem', 'process', 'tcp'],
+      ...(options.listenURL ? { listenURL: () => options.listenURL } : {}),
+    },
     plugins: [
       db.plugin(),
       ...(email ? [email] : []),
@@ -102,17 +108,29 @@ export class HttpClient {
   async request(
     method: string,
     path: string,
-    options: { body?: unknown; as?: Caller; headers?: Record<string, string> } = {},
+    options: {
+      body?: unknown
+      as?: Caller
+      headers?: Record<string, string>
+      /**
+       * The `Origin` a browser sends with the cookie (default ORIGIN; null: none). Without a
+       * cookie no Origin is sent unless given here or in `headers`.
+       */
+      origin?: string | null
+      /** Where the request is addressed, as a Node server builds it from `Host` (default ORIGIN). */
+      base?: string
+    } = {},
   ): Promise<HttpResult> {
     const headers = new Headers(options.headers)
     if (options.body !== undefined) headers.set('content-type', 'application/json')
     if (options.as?.cookie) {
       headers.set('cookie', options.as.cookie)
-      headers.set('origin', ORIGIN)
+      if (options.origin === undefined && !headers.has('origin')) headers.set('origin', ORIGIN)
     }
+    if (options.origin) headers.set('origin', options.origin)
     if (options.as?.bearer) headers.set('authorization', `Bearer ${options.as.bearer}`)
     const response = await this.app.fetch(
-      new Request(`${ORIGIN}${path}`, {
+      new Request(`${options.base ?? ORIGIN}${path}`, {
         method,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http'
 import { type Backlex, type BacklexConfig, createBacklex, Logger } from '@backlex/kernel'
 import { createAdaptorServer } from '@hono/node-server'
-import { type NodeDefaultsOptions, withNodeDefaults } from './defaults.js'
+import { type NodeDefaultsOptions, nodeRuntime, withNodeDefaults } from './defaults.js'
 import { NodeErrors } from './errors.js'
 import { listen, trackRequests } from './http-server.js'
 
@@ -72,7 +72,13 @@ export async function serve(
   const hostname = options.hostname ?? env.HOST ?? (config.dev ? '127.0.0.1' : '0.0.0.0')
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000
 
-  const kernel = createBacklex(await withNodeDefaults(config, options))
+  const withDefaults = await withNodeDefaults(config, options)
+  // Known once listening; plugins read it lazily (e.g. auth's links in dev without a baseURL).
+  let listening: string | undefined
+  const kernel = createBacklex({
+    ...withDefaults,
+    runtime: { ...(withDefaults.runtime ?? nodeRuntime), listenURL: () => listening },
+  })
   await kernel.boot()
   const logger = kernel.get(Logger)
 
@@ -89,6 +95,7 @@ export async function serve(
     throw error
   }
   const url = urlOf(hostname, address.port)
+  listening = url
 
   let closing: Promise<void> | undefined
   const close = () => {

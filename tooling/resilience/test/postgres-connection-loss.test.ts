@@ -48,6 +48,7 @@ describe.skipIf(!available)('a lost PostgreSQL connection', () => {
   let server: StartedApp
   let base = ''
   let key = ''
+  let session = ''
   let written = 0
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
@@ -226,6 +227,7 @@ describe.skipIf(!available)('a lost PostgreSQL connection', () => {
     })
     expect(signedUp.status).toBe(200)
     const { token: bearer } = (await signedUp.json()) as { token: string }
+    session = bearer
     const created = await fetch(`${base}/api/api-keys`, {
       method: 'POST',
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
@@ -288,6 +290,15 @@ describe.skipIf(!available)('a lost PostgreSQL connection', () => {
       // A new realtime subscriber answers too, rather than hanging: on a channel nobody watches
       // it waits for the LISTEN connection, and gets 503 once a reconnect attempt fails; on the
       // survivor's channel it may join the open feed (a stream that resumes later) or get 503.
+      // A signed-in user's session cannot be looked up either: the same 503, not a 500.
+      const signedIn = await fetch(`${base}/api/items/notes`, {
+        headers: { authorization: `Bearer ${session}` },
+      })
+      expect(signedIn.status).toBe(503)
+      expect(
+        ((await signedIn.json()) as { errors: { extensions: { code: string } }[] }).errors[0]
+          ?.extensions.code,
+      ).toBe('DATABASE_UNAVAILABLE')
       const fresh = await probeSubscribe('drafts')
       expect(fresh).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' })
       expect(fresh.ms).toBeLessThan(8000)

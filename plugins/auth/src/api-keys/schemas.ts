@@ -26,29 +26,84 @@ export const createdApiKeySchema = apiKeySchema.extend({
 
 const toolList = z.array(z.string().regex(TOOL_NAME, 'must be a tool name')).max(200)
 
-export const createApiKeyInput = z.object({
-  name: z.string().trim().min(1).max(100),
-  roles: z
-    .array(z.string().regex(ROLE_NAME, 'must be a role name'))
-    .max(50)
+/**
+ * The MCP guards under the product's names (`mcpReadOnly`, `mcpTools`) and their short aliases
+ * (`readOnly`, `tools`); a body gives at most one spelling of each.
+ */
+const guardFields = {
+  mcpReadOnly: z.boolean().optional().describe('Refuse every write made with this key'),
+  mcpTools: toolList
+    .nullable()
     .optional()
-    .describe('Roles the key carries, a subset of yours; default: all of yours'),
-  readOnly: z.boolean().optional().describe('Refuse every write made with this key'),
-  tools: toolList.nullable().optional().describe('Tools the key may call; null/absent: every tool'),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-})
+    .describe('Tools the key may call; null/absent: every tool'),
+  readOnly: z.boolean().optional().describe('Alias of mcpReadOnly'),
+  tools: toolList.nullable().optional().describe('Alias of mcpTools'),
+}
+
+interface GuardSpellings {
+  mcpReadOnly?: boolean | undefined
+  mcpTools?: string[] | null | undefined
+  readOnly?: boolean | undefined
+  tools?: string[] | null | undefined
+}
+
+/** Refuses a body that gives both spellings of a guard. */
+function oneSpellingEach(guards: GuardSpellings, ctx: z.RefinementCtx): void {
+  for (const [name, alias] of [
+    ['mcpReadOnly', 'readOnly'],
+    ['mcpTools', 'tools'],
+  ] as const) {
+    if (guards[name] !== undefined && guards[alias] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [alias], message: `give ${name} or ${alias}, not both` })
+    }
+  }
+}
+
+/** Folds `mcpReadOnly` / `mcpTools` into `readOnly` / `tools`, the names the store uses. */
+function canonicalGuards<T extends GuardSpellings>(input: T): Omit<T, 'mcpReadOnly' | 'mcpTools'> {
+  const { mcpReadOnly, mcpTools, ...rest } = input
+  return {
+    ...rest,
+    ...(mcpReadOnly !== undefined ? { readOnly: mcpReadOnly } : {}),
+    ...(mcpTools !== undefined ? { tools: mcpTools } : {}),
+  }
+}
+
+export const createApiKeyInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    roles: z
+      .array(z.string().regex(ROLE_NAME, 'must be a role name'))
+      .max(50)
+      .optional()
+      .describe('Roles the key carries, a subset of yours; default: all of yours'),
+    ...guardFields,
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine(oneSpellingEach)
+  .transform(canonicalGuards)
 export type CreateApiKeyInput = z.output<typeof createApiKeyInput>
 
 /** The guard fields, before the "at least one" rule (tools extend it with the key id). */
-export const apiKeyGuardsFields = z.object({
-  readOnly: z.boolean().optional().describe('Refuse every write made with this key'),
-  tools: toolList.nullable().optional().describe('Tools the key may call; null: every tool'),
-})
+export const apiKeyGuardsFields = z.strictObject(guardFields)
 
-export const atLeastOneGuard = (g: { readOnly?: boolean | undefined; tools?: unknown }) =>
-  g.readOnly !== undefined || g.tools !== undefined
+const atLeastOneGuard = (g: GuardSpellings) =>
+  g.readOnly !== undefined ||
+  g.tools !== undefined ||
+  g.mcpReadOnly !== undefined ||
+  g.mcpTools !== undefined
 
-export const apiKeyGuardsInput = apiKeyGuardsFields.refine(atLeastOneGuard, {
-  message: 'give readOnly or tools',
-})
+/** At least one guard, one spelling each, folded into `readOnly` / `tools`. */
+export function withGuardRules<T extends GuardSpellings>(schema: z.ZodType<T>) {
+  return schema
+    .superRefine((guards, ctx) => {
+      if (!atLeastOneGuard(guards)) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'give mcpReadOnly or mcpTools' })
+      }
+      oneSpellingEach(guards, ctx)
+    })
+    .transform(canonicalGuards)
+}
+
+export const apiKeyGuardsInput = withGuardRules(apiKeyGuardsFields)
 export type ApiKeyGuards = z.output<typeof apiKeyGuardsInput>

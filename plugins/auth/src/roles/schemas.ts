@@ -12,19 +12,21 @@ export const roleSchema = z.object({
 })
 export type Role = z.infer<typeof roleSchema>
 
+// Bodies are strict objects: an unknown key is a 400, not silently dropped.
+
 export const roleName = z
   .string()
   .regex(ROLE_NAME, 'lowercase letters, digits, _ and -, starting with a letter')
 
-export const createRoleInput = z.object({
+export const createRoleInput = z.strictObject({
   name: roleName,
   description: z.string().max(500).nullable().optional(),
 })
 
-export const updateRoleInput = z.object({
+export const updateRoleInput = z.strictObject({
   description: z.string().max(500).nullable(),
 })
 
-export const setUserRolesInput = z.object({
+export const setUserRolesInput = z.strictObject({
   roles: z.array(roleName).max(50),
 })
