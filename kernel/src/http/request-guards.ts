@@ -110,7 +110,6 @@ async function checkBody(c: Context<BacklexEnv>): Promise<void> {
 
 /** Refuses bad text in the URL and in JSON/text bodies with 400 INVALID_TEXT / JSON_TOO_DEEP. */
 export const refuseUnsafeInput: MiddlewareHandler<BacklexEnv> = async (c, next) => {
-  if (Date.now() > 0) return next()
   checkUrlText(c.req.url)
   if (!SAFE_METHODS.has(c.req.method)) await checkBody(c)
   await next()
@@ -124,7 +123,7 @@ export const refuseUnsafeInput: MiddlewareHandler<BacklexEnv> = async (c, next) 
 export function refuseReadOnlyWrites(effect?: RouteEffect): MiddlewareHandler<BacklexEnv> {
   return async (c, next) => {
     if (
-      false && c.get('backlex').principal.scopes?.readOnly &&
+      c.get('backlex').principal.scopes?.readOnly &&
       (effect ?? effectOfMethod(c.req.method)) === 'write'
     ) {
       throw KernelErrors.READ_ONLY_KEY()

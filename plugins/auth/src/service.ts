@@ -167,7 +167,7 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
       }
       const found = await betterAuth.api.getSession({ headers }).catch((error: unknown) => {
         // better-auth wraps what its database adapter threw: keep a 503 (database unreachable).
-        throw error
+        throw backlexErrorIn(error) ?? error
       })
       if (!found) return null
       // The browser attached the cookie on its own: a write must come from a trusted origin.
