@@ -12,6 +12,7 @@ import {
   type Principal,
   PubSub,
 } from '@backlex/kernel'
+import { sql } from 'kysely'
 import { createApiKeyInvalidation } from './api-keys/invalidation.js'
 import { createApiKeyPrincipalCache } from './api-keys/principal-cache.js'
 import { bearerApiKey } from './api-keys/secret.js'
@@ -134,6 +135,16 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
     onUserDeleted: (userId) => invalidation.changed({ userId }),
   })
 
+  /** The adapter's error when the database cannot be reached right now, else undefined. */
+  const databaseOutage = async (): Promise<BacklexError | undefined> => {
+    try {
+      await sql`select 1`.execute(database.db)
+      return undefined
+    } catch (error) {
+      return backlexErrorIn(error)
+    }
+  }
+
   const isTrustedOrigin = async (origin: string, request: Request) => {
     const own = publicURL.ownOrigins()
     // Without a public URL, better-auth trusts the request's own origin (as a browser on the
@@ -165,9 +176,10 @@ export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions
         headers = new Headers(request.headers)
         headers.delete('cookie')
       }
-      const found = await betterAuth.api.getSession({ headers }).catch((error: unknown) => {
-        // better-auth wraps what its database adapter threw: keep a 503 (database unreachable).
-        throw backlexErrorIn(error) ?? error
+      const found = await betterAuth.api.getSession({ headers }).catch(async (error: unknown) => {
+        // better-auth answers any failure of its database with a bare 500 ("Failed to get
+        // session"): when the database is unreachable, say so (503 DATABASE_UNAVAILABLE).
+        throw backlexErrorIn(error) ?? (await databaseOutage()) ?? error
       })
       if (!found) return null
       // The browser attached the cookie on its own: a write must come from a trusted origin.
