@@ -24,6 +24,7 @@ export {
   Items,
   type ItemsCaller,
   type ItemsChangedEvent,
+  type ItemsCommittingPayload,
   type ItemsCreatePayload,
   type ItemsDeletePayload,
   type ItemsErrorCode,
@@ -52,6 +53,7 @@ export * from './schema/column-types.js'
 export * from './schema/definition.js'
 export { type CollectionPatch, collectionPatch, fieldChange } from './schema/patch.js'
 export { managedTableName, NOW_DEFAULT } from './schema/validate.js'
+export { type CollectionView, type RelationView, visibleCollections } from './schema/visible.js'
 export {
   type AdoptableTable,
   type CollectionChange,

@@ -1,10 +1,11 @@
 // The Collections service: what other plugins (and the items half of this one) use to read
 // the schema. Implemented in ./service.ts.
-import type { ServiceToken } from '@backlex/kernel'
+import type { Principal, ServiceToken } from '@backlex/kernel'
 import { defineService } from '@backlex/kernel'
 import type { TableInspection } from './adopt/introspect.js'
 import type { CollectionDefinition, CollectionInput } from './schema/definition.js'
 import type { CollectionPatch } from './schema/patch.js'
+import type { CollectionView } from './schema/visible.js'
 
 /** What a schema change was; sent to `onChange` listeners on every instance. */
 export interface CollectionChange {
@@ -30,6 +31,14 @@ export interface CollectionsService {
     options?: { includeArchived?: boolean },
   ): Promise<CollectionDefinition | undefined>
   list(workspace: string, options?: { includeArchived?: boolean }): Promise<CollectionDefinition[]>
+  /**
+   * The live collections as `principal` may see them: admins every definition; others only
+   * collections they have a rule on, readable fields, relations to readable collections, and
+   * no physical table names. What the collections tools and MCP resources show.
+   * @example
+   * const shown = await collections.visibleTo(ctx.principal, ctx.workspace)
+   */
+  visibleTo(principal: Principal, workspace: string): Promise<CollectionView[]>
   /** Increases on every schema change in the workspace (on every instance, through PubSub). */
   version(workspace: string): Promise<number>
   /** Calls `listener` after every schema change, on every instance. Returns an unsubscribe. */

@@ -18,6 +18,7 @@ import { type CollectionDefinition, collectionInput } from './schema/definition.
 import { collectionPatch, planPatch, type SchemaPlan } from './schema/patch.js'
 import { type AnyDb, createCollectionStore } from './schema/store.js'
 import type { CollectionLookup } from './schema/validate.js'
+import { visibleCollections } from './schema/visible.js'
 import type { CollectionChange, CollectionsService } from './service-types.js'
 
 export interface CollectionsRuntime extends CollectionsService {
@@ -148,6 +149,17 @@ export function createCollectionsService(deps: CollectionsDeps): CollectionsRunt
     async list(workspace, options) {
       const all = [...(await snapshot(workspace)).values()]
       return options?.includeArchived ? all : all.filter((c) => c.archivedAt === null)
+    },
+    async visibleTo(principal, workspace) {
+      const permissions = deps.permissions()
+      return visibleCollections(
+        await service.list(workspace),
+        principal,
+        permissions &&
+          ((collection, action) =>
+            permissions.rulesFor(principal, { workspace, collection, action })),
+        dialect,
+      )
     },
     async version(workspace) {
       return versions.get(workspace) ?? 0

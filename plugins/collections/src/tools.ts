@@ -1,10 +1,8 @@
 // Kernel tools over collection schemas (MCP, agents, the admin UI). Reading tools show a caller
-// only the collections and fields it may read; changing tools need an admin.
+// the schema as `Collections.visibleTo` draws it for its rules; changing tools need an admin.
 import { defineTool, type ToolContext, type ToolDefinition } from '@backlex/kernel'
-import { Permissions } from '@backlex/permissions'
 import { z } from 'zod'
 import { CollectionsErrors } from './errors.js'
-import type { CollectionDefinition } from './schema/definition.js'
 import { collectionInput } from './schema/definition.js'
 import { collectionPatch } from './schema/patch.js'
 import { Collections } from './service-types.js'
@@ -12,30 +10,15 @@ import { Collections } from './service-types.js'
 const TYPES =
   'Field types: string (length, default 255), text, integer, bigInteger, float, decimal (precision, scale), boolean, date (YYYY-MM-DD), time (HH:MM:SS), datetime and timestamp (ISO 8601, UTC), uuid, json, enum (choices). Relations: m2o (a foreign key column to another collection, onDelete "set null" | "cascade" | "restrict" | "no action"), o2m (the other side of an m2o, no column), m2m (a junction table).'
 
-/** The collection as the caller may see it: only readable fields, or undefined. */
-async function visible(ctx: ToolContext, def: CollectionDefinition) {
-  if (ctx.principal.admin) return def
-  const rules = await ctx.kernel
-    .get(Permissions)
-    .rulesFor(ctx.principal, { workspace: ctx.workspace, collection: def.slug, action: 'read' })
-  if (!rules) return undefined
-  if (rules.fields === '*') return def
-  const readable = new Set(rules.fields)
-  return {
-    ...def,
-    fields: def.fields.filter((f) => readable.has(f.name)),
-    relations: def.relations.filter((r) => readable.has(r.field)),
-  }
-}
-
+/** The collection as the caller may see it (see `visibleTo`), or COLLECTION_NOT_FOUND. */
 async function find(ctx: ToolContext, slug: string) {
-  const def = await ctx.kernel.get(Collections).get(ctx.workspace, slug)
-  const shown = def && (await visible(ctx, def))
-  if (!shown) throw CollectionsErrors.COLLECTION_NOT_FOUND(slug)
-  return shown
+  const shown = await ctx.kernel.get(Collections).visibleTo(ctx.principal, ctx.workspace)
+  const found = shown.find((c) => c.slug === slug)
+  if (!found) throw CollectionsErrors.COLLECTION_NOT_FOUND(slug)
+  return found
 }
 
-const slugInput = z.object({
+const slugInput = z.strictObject({
   slug: z.string().min(1).describe('The collection slug, e.g. "posts"'),
 })
 
@@ -43,23 +26,15 @@ export const collectionTools: ToolDefinition[] = [
   defineTool({
     name: 'collections.list',
     description:
-      'Lists the collections of the current workspace that the caller may read: slug, kind (managed: backlex owns the table; adopted: an existing table), primary key, fields and relations. Use the slugs with the items tools and /api/items/<slug>.',
-    input: z.object({}),
+      'Lists the collections of the current workspace that the caller has a permission rule on: slug, kind (managed: backlex owns the table; adopted: an existing table), primary key, the fields it may read and relations to collections it may read. Use the slugs with the items tools and /api/items/<slug>.',
+    input: z.strictObject({}),
     annotation: 'read',
-    handler: async (ctx) => {
-      const all = await ctx.kernel.get(Collections).list(ctx.workspace)
-      const out: CollectionDefinition[] = []
-      for (const def of all) {
-        const shown = await visible(ctx, def)
-        if (shown) out.push(shown)
-      }
-      return out
-    },
+    handler: (ctx) => ctx.kernel.get(Collections).visibleTo(ctx.principal, ctx.workspace),
   }),
   defineTool({
     name: 'collections.get',
     description:
-      'Returns one collection by slug: its table, primary key, fields (name, type, required, unique, default, choices) and relations. Fails with COLLECTION_NOT_FOUND when it does not exist or the caller may not read it.',
+      'Returns one collection by slug: primary key, the fields the caller may read (name, type, required, unique, default, choices) and relations to collections it may read (admins also see the table). Fails with COLLECTION_NOT_FOUND when it does not exist or the caller has no rule on it.',
     input: slugInput,
     annotation: 'read',
     handler: (ctx, { slug }) => find(ctx, slug),

@@ -1,9 +1,9 @@
 // The parts of other plugins' services this plugin uses when they are installed. Tokens match
-// by id, so these narrow views resolve to @backlex/collections' and @backlex/permissions' own
-// services without making either a dependency of this package.
+// by id, so these narrow views resolve to @backlex/collections' own services without making it
+// a dependency of this package.
 import { defineService, type Principal } from '@backlex/kernel'
 
-/** A collection's schema as @backlex/collections returns it; only `slug` and `fields` are read. */
+/** A collection's schema as @backlex/collections shows it to a caller; `slug` and `note` are read. */
 export interface CollectionSchemaLike {
   slug: string
   fields: readonly { name: string }[]
@@ -13,23 +13,16 @@ export interface CollectionSchemaLike {
 
 /** What MCP resources need from the Collections service (`backlex.collections`). */
 export interface CollectionSchemaReader {
-  list(workspace: string): Promise<readonly CollectionSchemaLike[]>
-  get(workspace: string, slug: string): Promise<CollectionSchemaLike | undefined>
+  /**
+   * The live collections as `principal` may see them, drawn by @backlex/collections from the
+   * caller's rules (only collections it has a rule on, readable fields, relations to readable
+   * collections, physical table names for admins only): the view its collections tools show.
+   */
+  visibleTo(principal: Principal, workspace: string): Promise<readonly CollectionSchemaLike[]>
 }
 
 /** @backlex/collections' service, seen through `CollectionSchemaReader`. */
 export const CollectionSchemasService = defineService<CollectionSchemaReader>('backlex.collections')
-
-/** What resources need from the Permissions service (`backlex.permissions`): readable fields. */
-export interface ReadRulesSource {
-  rulesFor(
-    principal: Principal,
-    target: { workspace: string; collection: string; action: 'read' },
-  ): Promise<{ readonly fields: '*' | readonly string[] } | null>
-}
-
-/** @backlex/permissions' service, seen through `ReadRulesSource`. */
-export const ReadRules = defineService<ReadRulesSource>('backlex.permissions')
 
 /** One entry of the activity log, as `ActivityLog.record` of @backlex/collections takes it. */
 export interface ActivityRecord {

@@ -1,10 +1,10 @@
-// The mcp() plugin: the MCP endpoints, and optional use of the Collections (resources),
-// Permissions (which schemas a caller may see) and ActivityLog (one entry per call) services.
+// The mcp() plugin: the MCP endpoints, and optional use of the Collections (resources, as each
+// caller may see them) and ActivityLog (one entry per call) services.
 import { definePlugin } from '@backlex/kernel'
 import pkg from '../package.json' with { type: 'json' }
 import { activityWritesSettled } from './activity.js'
 import { mcpRoutes } from './http.js'
-import { ActivityLogService, CollectionSchemasService, ReadRules } from './optional-services.js'
+import { ActivityLogService, CollectionSchemasService } from './optional-services.js'
 import { mcpOptions } from './options.js'
 
 const DEFAULT_INSTRUCTIONS =
@@ -23,7 +23,7 @@ export const mcp = definePlugin({
   name: '@backlex/mcp',
   version: pkg.version,
   kernel: '^0.1.0',
-  optional: [CollectionSchemasService, ReadRules, ActivityLogService],
+  optional: [CollectionSchemasService, ActivityLogService],
   options: mcpOptions,
   register(ctx, options) {
     const settings = {

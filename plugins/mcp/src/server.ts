@@ -43,7 +43,9 @@ const noClientSchemas: jsonSchemaValidator = {
  * await server.connect(transport)
  */
 export function createMcpServer(caller: McpCaller, info: McpServerInfo): Server {
-  const collections = caller.kernel.tryGet(CollectionSchemasService)
+  const service = caller.kernel.tryGet(CollectionSchemasService)
+  // Only a Collections service that draws schemas per caller serves them as resources.
+  const collections = typeof service?.visibleTo === 'function' ? service : undefined
   const server = new Server(
     { name: info.name, version: info.version },
     {

@@ -1,6 +1,7 @@
 // Collection schemas as MCP resources, with a stand-in for @backlex/collections' service (same
 // token id): admins see every schema, others only collections and fields they may read.
-import { definePlugin, defineService } from '@backlex/kernel'
+import { definePlugin, defineService, type Principal } from '@backlex/kernel'
+import { Permissions } from '@backlex/permissions'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectHttp, dialectsUnderTest, type McpTestServer, startMcpServer } from './helpers.js'
@@ -37,11 +38,29 @@ const fakeCollections = definePlugin({
   name: '@backlex/test-collections',
   version: '0.0.0',
   provides: [defineService('backlex.collections')],
+  requires: [Permissions],
   register(ctx) {
-    ctx.provide(defineService('backlex.collections'), () => ({
-      list: async (workspace: string) => schemas.filter((s) => s.workspace === workspace),
-      get: async (workspace: string, slug: string) =>
-        schemas.find((s) => s.workspace === workspace && s.slug === slug),
+    // A stand-in for the per-caller view @backlex/collections draws (its own tests hold that
+    // view to the rules): admins everything; others readable collections and fields, no table.
+    ctx.provide(defineService('backlex.collections'), (boot) => ({
+      visibleTo: async (principal: Principal, workspace: string) => {
+        const all = schemas.filter((s) => s.workspace === workspace)
+        if (principal.admin) return all
+        const shown: Omit<Schema, 'table'>[] = []
+        for (const { table: _table, ...schema } of all) {
+          const rules = await boot
+            .get(Permissions)
+            .rulesFor(principal, { workspace, collection: schema.slug, action: 'read' })
+          if (!rules) continue
+          const readable = (name: string) => rules.fields === '*' || rules.fields.includes(name)
+          shown.push({
+            ...schema,
+            fields: schema.fields.filter((f) => readable(f.name)),
+            relations: schema.relations.filter((r) => readable(r.field)),
+          })
+        }
+        return shown
+      },
     }))
   },
 })

@@ -41,8 +41,8 @@ const shape = {
     ),
 }
 
-/** Body of `POST /api/permissions`. */
-export const permissionInput = z.object({
+/** Body of `POST /api/permissions`; unknown keys are refused (400), as in every body. */
+export const permissionInput = z.strictObject({
   role: shape.role,
   collection: shape.collection,
   action: shape.action,
@@ -54,7 +54,7 @@ export const permissionInput = z.object({
 export type PermissionInput = z.input<typeof permissionInput>
 
 /** Body of `PATCH /api/permissions/:id`: any subset of the fields. */
-export const permissionPatch = z.object({
+export const permissionPatch = z.strictObject({
   role: shape.role.optional(),
   collection: shape.collection.optional(),
   action: shape.action.optional(),
@@ -82,7 +82,7 @@ export const permissionSchema = z.object({
 export type Permission = z.output<typeof permissionSchema>
 
 /** Query of `GET /api/permissions`. */
-export const permissionQuery = z.object({
+export const permissionQuery = z.strictObject({
   role: z.string().max(64).optional(),
   collection: z.string().max(64).optional(),
   action: permissionAction.optional(),

@@ -35,7 +35,7 @@ export const permissionTools: ToolDefinition[] = [
     name: 'permissions.delete',
     description:
       'Deletes a permission rule by id; the role immediately loses that access (access is denied by default). Returns { deleted: id }.',
-    input: z.object({ id: z.string().min(1).describe('Id of the rule') }),
+    input: z.strictObject({ id: z.string().min(1).describe('Id of the rule') }),
     annotation: 'admin',
     handler: async (ctx, { id }) => {
       await ctx.kernel.get(Permissions).remove(ctx.workspace, id)

@@ -35,7 +35,9 @@ export const tableInspectionSchema = z.object({
   ),
 })
 
-const inspectBody = z.object({ table: z.string().min(1).max(128).describe('The table to read') })
+const inspectBody = z.strictObject({
+  table: z.string().min(1).max(128).describe('The table to read'),
+})
 
 export const adoptRoutes: RouteDefinition[] = [
   defineRoute({

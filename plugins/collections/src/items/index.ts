@@ -34,6 +34,7 @@ export {
   ITEM_EVENTS,
   type ItemKey,
   type ItemsChangedEvent,
+  type ItemsCommittingPayload,
   type ItemsCreatePayload,
   type ItemsDeletePayload,
   type ItemsUpdatePayload,

@@ -31,6 +31,7 @@ import { createScope, type ItemsScope } from './scope.js'
 import type { Key, WriteContext } from './write/context.js'
 import { createItems } from './write/create.js'
 import { deleteItems } from './write/delete.js'
+import { loadReferenceTargets } from './write/references.js'
 import { type Selection, updateItems } from './write/update.js'
 
 /** Who is asking: a request context or a tool context can be passed as it is. */
@@ -213,6 +214,7 @@ export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions):
       const s = await scope(caller)
       const batch = Array.isArray(input)
       await checkShape(s, slug, shape)
+      await loadReferenceTargets(s, slug)
       const keys = await createItems(writer(caller), s, slug, batch ? input : [input], batch)
       const items = await readBack(s, slug, keys, shape)
       return batch ? items : (items[0] ?? {})
@@ -221,6 +223,7 @@ export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions):
       const s = await scope(caller)
       const access = await s.access(slug, 'update')
       await checkShape(s, slug, shape)
+      await loadReferenceTargets(s, slug)
       const keys = await updateItems(
         writer(caller),
         s,
@@ -234,6 +237,7 @@ export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions):
       const s = await scope(caller)
       await s.access(slug, 'update')
       await checkShape(s, slug, shape)
+      await loadReferenceTargets(s, slug)
       const keys = await updateItems(writer(caller), s, slug, selectionOf(s, slug, selection), data)
       return readBack(s, slug, keys, shape)
     },
@@ -254,6 +258,7 @@ export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions):
       const s = await scope(caller)
       const { slug, key, changes } = await revertChanges(db, s, revision)
       await checkShape(s, slug, shape)
+      await loadReferenceTargets(s, slug)
       if (Object.keys(changes).length > 0) {
         await updateItems(writer(caller), s, slug, { keys: [key] }, changes)
       } else {

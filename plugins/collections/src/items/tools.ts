@@ -48,7 +48,7 @@ export function itemTools(runtime: (kernel: KernelHandle) => ItemsRuntime): Tool
       name: 'items.get',
       description:
         'Reads one item by primary key, as { data: {...} }. Fails with ITEM_NOT_FOUND when it does not exist or the caller may not see it.',
-      input: z.object({ collection, key, fields }),
+      input: z.strictObject({ collection, key, fields }),
       annotation: 'read',
       handler: async (ctx, input) => ({
         data: await runtime(ctx.kernel).get(
@@ -63,7 +63,11 @@ export function itemTools(runtime: (kernel: KernelHandle) => ItemsRuntime): Tool
       name: 'items.create',
       description:
         'Creates one item (data: an object) or several (data: an array, all or nothing), returning them as { data }. Values must fit each field type (INVALID_ITEM lists every problem); fields the caller may not write fail with FIELD_FORBIDDEN.',
-      input: z.object({ collection, data: z.union([values, z.array(values).min(1)]), fields }),
+      input: z.strictObject({
+        collection,
+        data: z.union([values, z.array(values).min(1)]),
+        fields,
+      }),
       annotation: 'write',
       handler: async (ctx, input) => ({
         data: await runtime(ctx.kernel).create(
@@ -78,7 +82,7 @@ export function itemTools(runtime: (kernel: KernelHandle) => ItemsRuntime): Tool
       name: 'items.update',
       description:
         'Changes fields of one item by primary key (only the given fields change), returning it as { data }. ITEM_NOT_FOUND when it does not exist or is hidden; FORBIDDEN when it is visible but not changeable.',
-      input: z.object({ collection, key, data: values, fields }),
+      input: z.strictObject({ collection, key, data: values, fields }),
       annotation: 'write',
       handler: async (ctx, input) => ({
         data: await runtime(ctx.kernel).update(
@@ -94,7 +98,7 @@ export function itemTools(runtime: (kernel: KernelHandle) => ItemsRuntime): Tool
       name: 'items.bulk_update',
       description: `Writes the same values to several items, all or nothing: either by keys, or every item matching filter and/or search (up to the batch maximum; BATCH_TOO_LARGE beyond). Returns the changed items as { data: [...] }. ${FILTER_HELP}`,
       input: z
-        .object({
+        .strictObject({
           collection,
           keys: z.array(key).min(1).optional(),
           filter: values.optional(),
@@ -123,7 +127,11 @@ export function itemTools(runtime: (kernel: KernelHandle) => ItemsRuntime): Tool
       name: 'items.delete',
       description: `Deletes items by keys, or every item matching filter (all or nothing, up to the batch maximum). Irreversible except through revisions. Returns { deleted: [keys] }. ${FILTER_HELP}`,
       input: z
-        .object({ collection, keys: z.array(key).min(1).optional(), filter: values.optional() })
+        .strictObject({
+          collection,
+          keys: z.array(key).min(1).optional(),
+          filter: values.optional(),
+        })
         .refine(
           (i) => (i.keys === undefined) !== (i.filter === undefined),
           'give either keys or filter',

@@ -56,7 +56,7 @@ export const identifier = z
 export const fieldType = z.enum(FIELD_TYPES)
 export type FieldType = z.output<typeof fieldType>
 
-export const fieldDefinition = z.object({
+export const fieldDefinition = z.strictObject({
   name: identifier,
   type: fieldType,
   /** NOT NULL; adding a required field to an existing collection needs `default`. */
@@ -77,7 +77,7 @@ export const fieldDefinition = z.object({
 })
 export type FieldDefinition = z.output<typeof fieldDefinition>
 
-export const primaryKeyDefinition = z.object({
+export const primaryKeyDefinition = z.strictObject({
   name: identifier.default('id'),
   /** `integer`: auto-increment; `uuid`: generated when not given; `string`: given by the client. */
   type: z.enum(['integer', 'uuid', 'string']).default('integer'),
@@ -88,7 +88,7 @@ export const onDelete = z.enum(['set null', 'cascade', 'restrict', 'no action'])
 
 export const relationDefinition = z.discriminatedUnion('type', [
   /** This collection holds a foreign key column `field` to `collection`'s primary key. */
-  z.object({
+  z.strictObject({
     type: z.literal('m2o'),
     field: identifier,
     collection: identifier,
@@ -96,14 +96,14 @@ export const relationDefinition = z.discriminatedUnion('type', [
     required: z.boolean().default(false),
   }),
   /** Alias `field` listing rows of `collection` whose m2o field `foreignKey` points here. No column. */
-  z.object({
+  z.strictObject({
     type: z.literal('o2m'),
     field: identifier,
     collection: identifier,
     foreignKey: identifier,
   }),
   /** Alias `field` through a junction table (created for managed collections). */
-  z.object({
+  z.strictObject({
     type: z.literal('m2m'),
     field: identifier,
     collection: identifier,
@@ -117,9 +117,9 @@ export const relationDefinition = z.discriminatedUnion('type', [
 ])
 export type RelationDefinition = z.output<typeof relationDefinition>
 
-/** POST /api/collections body. */
+/** POST /api/collections body. Unknown keys are refused at every level, as in PATCH. */
 export const collectionInput = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('managed').default('managed'),
     slug: identifier,
     primaryKey: primaryKeyDefinition.default({ name: 'id', type: 'integer' }),
@@ -128,7 +128,7 @@ export const collectionInput = z.discriminatedUnion('kind', [
     /** Shown in the admin and in OpenAPI. */
     note: z.string().max(500).optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('adopted'),
     slug: identifier,
     /** The existing table to wrap; never altered or dropped. */

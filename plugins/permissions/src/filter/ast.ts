@@ -75,6 +75,12 @@ export interface FilterRelation {
   readonly localColumn: string
   /** The column of the related side (`one`: its primary key; `many`: the foreign key). */
   readonly foreignColumn: string
+  /**
+   * `many` through a junction (many-to-many): the junction's column leading on to the target.
+   * A filter on the related rows is then read as one on that column's row, so
+   * `{ tags: { name: {...} } }` means `{ tags: { _some: { <through>: { name: {...} } } } }`.
+   */
+  readonly through?: string
 }
 
 /** Resolves `field` of `collection` (undefined at the root when no collection was named). */

@@ -130,6 +130,57 @@ describe('parseFilter', () => {
     ).toThrow(/more than 1000 values/)
   })
 
+  it('refuses input nested far past the limit before recursing into it', () => {
+    let deep: Record<string, unknown> = { title: 'x' }
+    for (let i = 0; i < 100_000; i++) deep = { _and: [deep] }
+    expect(() => parseFilter(deep, schema)).toThrow(/nested more than 10 levels/)
+  })
+
+  it('reads a filter on many-to-many rows as one on the junction row leading to them', () => {
+    const tags = { name: { type: 'string' as const } }
+    const relations = (collection: string | undefined, field: string) =>
+      collection === 'posts' && field === 'tags'
+        ? {
+            cardinality: 'many' as const,
+            collection: 'posts.tags',
+            table: 'posts_tags',
+            schema: { tags_id: { type: 'integer' as const } },
+            localColumn: 'id',
+            foreignColumn: 'posts_id',
+            through: 'tags_id',
+          }
+        : collection === 'posts.tags' && field === 'tags_id'
+          ? {
+              cardinality: 'one' as const,
+              collection: 'tags',
+              table: 'tags',
+              schema: tags,
+              localColumn: 'tags_id',
+              foreignColumn: 'id',
+            }
+          : undefined
+    const options = { collection: 'posts', relations }
+    // The same filter whatever the spelling (error paths aside).
+    const withoutPaths = (node: unknown) =>
+      JSON.parse(JSON.stringify(node, (key, v) => (key === 'path' ? undefined : v)))
+    const implied = parseFilter({ tags: { name: 'news' } }, {}, options)
+    const some = parseFilter({ tags: { _some: { name: 'news' } } }, {}, options)
+    expect(withoutPaths(implied)).toEqual(withoutPaths(some))
+    expect(implied).toMatchObject({
+      kind: 'relation',
+      field: 'tags',
+      quantifier: 'some',
+      filter: { kind: 'relation', field: 'tags_id', quantifier: 'one' },
+    })
+    expect(withoutPaths(parseFilter({ 'tags.name': 'news' }, {}, options))).toEqual(
+      withoutPaths(implied),
+    )
+    expect(parseFilter({ tags: { _none: { name: 'news' } } }, {}, options)).toMatchObject({
+      quantifier: 'none',
+      filter: { field: 'tags_id' },
+    })
+  })
+
   it('prefixes paths for filters inside a body', () => {
     expect(() => parseFilter({ x: 1 }, schema, { path: 'filter' })).toThrow(
       expect.objectContaining({ message: 'Invalid filter at "filter.x": unknown field "x"' }),

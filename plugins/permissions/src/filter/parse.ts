@@ -25,7 +25,11 @@ export interface ParseFilterOptions {
   collection?: string
   /** Resolves relational fields (`author.country`, `_some`, `_none`); without it they are rejected. */
   relations?: RelationResolver
-  /** Deepest nesting of `_and` / `_or` / relations (default 10). */
+  /**
+   * Deepest nesting of `_and` / `_or` / relations (default 10): checked level by level before
+   * anything deeper is read, so no input can exhaust the stack. Every filter of every surface
+   * is parsed here first (REST, GraphQL, MCP, realtime, permission rules).
+   */
   maxDepth?: number
   /** Most conditions in one filter (default 500). */
   maxConditions?: number
@@ -220,6 +224,9 @@ function parseRelation(
   if (!isPlainObject(value))
     return fail(path, `expected a filter on the related rows, got ${show(value)}`)
   const inner: Scope = { schema: relation.schema, collection: relation.collection }
+  // Through a junction, the filter names the target's fields: it applies to the junction's link.
+  const through = (filter: unknown) =>
+    relation.through === undefined ? filter : { [relation.through]: filter }
   const quantifiers = Object.keys(value).filter((k) => k === '_some' || k === '_none')
   const [quantifier] = quantifiers
   if (quantifier === '_some' || quantifier === '_none') {
@@ -230,7 +237,7 @@ function parseRelation(
       return fail(join(path, quantifier), `${quantifier} only applies to one-to-many relations`)
     }
     const at = join(path, quantifier)
-    const filter = parseObject(value[quantifier], inner, state, at, depth + 1)
+    const filter = parseObject(through(value[quantifier]), inner, state, at, depth + 1)
     return {
       kind: 'relation',
       field,
@@ -240,7 +247,7 @@ function parseRelation(
       path,
     }
   }
-  const filter = parseObject(value, inner, state, path, depth + 1)
+  const filter = parseObject(through(value), inner, state, path, depth + 1)
   const q = relation.cardinality === 'one' ? 'one' : 'some'
   return { kind: 'relation', field, quantifier: q, relation, filter, path }
 }

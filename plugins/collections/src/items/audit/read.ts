@@ -1,5 +1,7 @@
 // Reading the audit trail: an item's revisions (only the fields the caller may read, only for
-// items it may read), reverting to one, and the activity log (admins: all; others: their own).
+// items it may read, who made each change only for admins and the change's own author),
+// reverting to one, and the activity log (admins: all; others: their own).
+import type { Principal } from '@backlex/kernel'
 import { isAdmin } from '@backlex/permissions'
 import { sql } from 'kysely'
 import { ItemsErrors } from '../errors.js'
@@ -68,6 +70,29 @@ function toActivity(row: Record<string, unknown>, prefix = ''): Activity {
   }
 }
 
+/** True when `principal` made the entry: the same user, or the same user-less API key. */
+function madeBy(principal: Principal, activity: Activity): boolean {
+  if (principal.type === 'anonymous') return false
+  if (principal.userId !== null) return activity.userId === principal.userId
+  return activity.principalType === principal.type && activity.apiKeyId === principal.id
+}
+
+/**
+ * An entry as `principal` may see it: admins see who made every entry; anyone else sees who
+ * made its own entries and nothing identifying on others' (no user, key, address or request).
+ */
+function shownTo(principal: Principal, activity: Activity): Activity {
+  if (isAdmin(principal) || madeBy(principal, activity)) return activity
+  return {
+    ...activity,
+    userId: null,
+    apiKeyId: null,
+    clientAddress: null,
+    requestId: null,
+    detail: null,
+  }
+}
+
 /** Fields of the current item the caller may read, or undefined when it may not see the item. */
 async function readableFields(db: Db, scope: ItemsScope, model: CollectionModel, key: Key) {
   const access = await scope.load(model.slug)
@@ -122,7 +147,7 @@ export async function listRevisions(
     item: String(row.item),
     data: mask(parse(row.data), fields),
     delta: mask(parse(row.delta), fields),
-    activity: toActivity(row, 'a_'),
+    activity: shownTo(scope.principal, toActivity(row, 'a_')),
     createdAt: iso(row.created_at),
   }))
 }
@@ -195,5 +220,6 @@ export async function listActivity(
   >`select * from ${sql.table(ACTIVITY_TABLE)} where ${allOf(where)} order by created_at desc, id desc limit ${query.limit} offset ${query.offset}`.execute(
     db,
   )
-  return result.rows.map((row) => toActivity(row))
+  // Non-admins get only their own entries (above); shownTo keeps that true field by field.
+  return result.rows.map((row) => shownTo(principal, toActivity(row)))
 }

@@ -233,7 +233,8 @@ export function buildWorkspaceSchema(
       def.slug,
       buildModel(def, (s) => bySlug.get(s), dialect),
     )
-  // Many-to-many filters pass through the junction: `tags: { _some: { <targetColumn>: {...} } }`.
+  // Many-to-many filters pass through the junction: `tags: { _some: { <targetColumn>: {...} } }`
+  // (parseFilter inserts the `<targetColumn>` step, see FilterRelation.through).
   const junctions = new Map<string, { relation: M2mRelation; target: CollectionModel }>()
   const resolver: RelationResolver = (collection, field) => {
     if (collection === undefined) return undefined
@@ -281,6 +282,7 @@ export function buildWorkspaceSchema(
               schema: { [relation.targetColumn]: { type: target.primaryKey.type } },
               localColumn: model.primaryKey.name,
               foreignColumn: relation.sourceColumn,
+              through: relation.targetColumn,
             }
     return out
   }

@@ -9,66 +9,12 @@ import {
 } from '@backlex/permissions'
 import type { CollectionAccess } from '../access.js'
 import { ItemsErrors } from '../errors.js'
-import { type CollectionModel, isJunctionScope, type WorkspaceSchema } from '../model/model.js'
+import { isJunctionScope, type WorkspaceSchema } from '../model/model.js'
 
 /** Loads (and memoizes per request) the caller's read access to another collection. */
 export type AccessLoader = (slug: string) => Promise<CollectionAccess | undefined>
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 const and = (a: FilterNode, b: FilterNode): FilterNode => ({ kind: 'and', children: [a, b] })
-
-/**
- * Many-to-many fields are filtered through their junction: `{ tags: { name: {...} } }` becomes
- * `{ tags: { _some: { <targetColumn>: { name: {...} } } } }`, which the DSL can follow.
- */
-function throughJunctions(
-  value: unknown,
-  model: CollectionModel,
-  schema: WorkspaceSchema,
-): unknown {
-  if (!isPlainObject(value)) return value
-  // No prototype: a `__proto__` key stays a key (and parseFilter rejects it).
-  const out: Record<string, unknown> = Object.create(null)
-  const extra: unknown[] = []
-  for (const [key, item] of Object.entries(value)) {
-    if (key === '_and' || key === '_or') {
-      out[key] = Array.isArray(item) ? item.map((x) => throughJunctions(x, model, schema)) : item
-      continue
-    }
-    const dot = key.indexOf('.')
-    const head = dot === -1 ? key : key.slice(0, dot)
-    const relation = model.relations.get(head)
-    const target = relation && schema.collection(relation.target)
-    if (!relation || !target) {
-      out[key] = item
-      continue
-    }
-    const nested: unknown = dot === -1 ? item : { [key.slice(dot + 1)]: item }
-    let rewritten: unknown = nested
-    if (isPlainObject(nested)) {
-      if (relation.kind === 'm2o') {
-        // Operators on the key itself (`{ _eq: 5 }`) pass through unchanged.
-        rewritten = throughJunctions(nested, target, schema)
-      } else {
-        const keys = Object.keys(nested)
-        const quantifier =
-          keys.length === 1 && (keys[0] === '_some' || keys[0] === '_none') ? keys[0] : undefined
-        const through = throughJunctions(quantifier ? nested[quantifier] : nested, target, schema)
-        rewritten =
-          relation.kind === 'm2m'
-            ? { [quantifier ?? '_some']: { [relation.targetColumn]: through } }
-            : quantifier
-              ? { [quantifier]: through }
-              : through
-      }
-    }
-    if (Object.hasOwn(out, head)) extra.push({ [head]: rewritten })
-    else out[head] = rewritten
-  }
-  return extra.length > 0 ? { _and: [out, ...extra] } : out
-}
 
 /** Walks a parsed filter and applies the caller's read access at every level. */
 async function guard(
@@ -79,11 +25,12 @@ async function guard(
 ): Promise<FilterNode> {
   switch (node.kind) {
     case 'and':
-    case 'or':
-      return {
-        kind: node.kind,
-        children: await Promise.all(node.children.map((c) => guard(c, access, scope, load))),
-      }
+    case 'or': {
+      // One child after the other: a refused child leaves no other check running.
+      const children: FilterNode[] = []
+      for (const child of node.children) children.push(await guard(child, access, scope, load))
+      return { kind: node.kind, children }
+    }
     case 'condition':
       return guardCondition(node, access, scope)
     case 'relation':
@@ -144,7 +91,8 @@ export async function userFilter(
   load: AccessLoader,
 ): Promise<FilterNode> {
   const model = access.model
-  const ast = parseFilter(throughJunctions(raw, model, schema), model.filterSchema, {
+  // Straight to the one parser, whose depth limit comes before any recursion over the input.
+  const ast = parseFilter(raw, model.filterSchema, {
     collection: model.slug,
     relations: schema.resolver,
     path,

@@ -72,6 +72,61 @@ function page(query: ItemsQuery, limits: ListLimits): { limit: number; offset: n
   return { limit, offset }
 }
 
+/** Awaits every promise, then throws the first failure: none is left unhandled or running. */
+async function settleAll<T extends readonly unknown[]>(
+  work: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(work)
+  const failed = settled.find((s) => s.status === 'rejected')
+  if (failed) throw failed.reason
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as never
+}
+
+/**
+ * Checks the rows half of a list (fields, deep, sort) and returns the query that reads them, so
+ * a bad query fails before any SQL runs.
+ */
+async function rowsOf(
+  ctx: ReadContext,
+  scope: ItemsScope,
+  access: CollectionAccess,
+  query: ItemsQuery,
+  where: readonly Expression<unknown>[],
+  window: { limit: number; offset: number },
+  planCtx: { schema: ItemsScope['schema']; load: ItemsScope['load']; maxDepth: number },
+): Promise<() => Promise<Item[]>> {
+  const model = access.model
+  const table = model.table
+  if (query.aggregate) {
+    if (query.fields) throw ItemsErrors.INVALID_QUERY('fields', 'aggregate returns no fields')
+    return () => aggregateRows(ctx, access, query, where, window)
+  }
+  const plan = await readPlan(fieldTree(query.fields ?? ['*']), access, query.deep, planCtx, '', 0)
+  const sort = query.sort
+    ? await sortPlan(query.sort, access, planCtx, 'sort')
+    : { keys: [], joins: [] }
+  const rowsQuery = ([limit, offset]: readonly unknown[]) => {
+    const order = [
+      ...sortItems(sort, table, scope.dialect, access.variables),
+      keyOrder(sort, table, model.primaryKey.name),
+    ]
+    return sql`select ${sql.join(selections(plan, table))} from ${sql.table(table)} ${sortJoins(sort, table)} where ${allOf(where)} order by ${sql.join(order)} limit ${limit} offset ${offset}`
+  }
+  return async () => {
+    if (window.limit === 0) return []
+    // Only the rules' row filter and a sort on the collection's own fields: the SQL is the
+    // same for every such request but the page, so it is compiled once (see template.ts).
+    const shape = query.filter || query.search !== undefined ? undefined : listShape(plan, sort)
+    const values = [window.limit, window.offset]
+    const result = await ctx.db.executeQuery<Record<string, unknown>>(
+      shape === undefined
+        ? rowsQuery(values).compile(ctx.db)
+        : bound(ctx.db, access.rules, model, shape, values, rowsQuery),
+    )
+    return finishRows(ctx, plan, result.rows)
+  }
+}
+
 /**
  * Lists items of `slug` for the caller.
  * @example
@@ -100,54 +155,19 @@ export async function listItems(
     where.push(compiled(scope, access, searchFilter(query.search, access)))
   const window = page(query, limits)
 
-  const meta: ListResult['meta'] = {}
   const fixedRows = isFixed([access.rows], [])
   const unfiltered = !query.filter && query.search === undefined
-  const counting = Promise.all([
+  const rows = await rowsOf(ctx, scope, access, query, where, window, planCtx)
+  // The counts run beside the rows query; every one is awaited whatever the others do, so a
+  // failing query never leaves another's rejection unhandled (or still running) after the answer.
+  const [data, total, filtered] = await settleAll([
+    rows(),
     query.meta.includes('total_count') ? count(ctx, access, rowsWhere, fixedRows) : undefined,
     query.meta.includes('filter_count')
       ? count(ctx, access, where, fixedRows && unfiltered)
       : undefined,
-  ])
-
-  let data: Item[]
-  if (query.aggregate) {
-    if (query.fields) throw ItemsErrors.INVALID_QUERY('fields', 'aggregate returns no fields')
-    data = await aggregateRows(ctx, access, query, where, window)
-  } else {
-    const plan = await readPlan(
-      fieldTree(query.fields ?? ['*']),
-      access,
-      query.deep,
-      planCtx,
-      '',
-      0,
-    )
-    const sort = query.sort
-      ? await sortPlan(query.sort, access, planCtx, 'sort')
-      : { keys: [], joins: [] }
-    const rowsQuery = ([limit, offset]: readonly unknown[]) => {
-      const order = [
-        ...sortItems(sort, table, scope.dialect, access.variables),
-        keyOrder(sort, table, model.primaryKey.name),
-      ]
-      return sql`select ${sql.join(selections(plan, table))} from ${sql.table(table)} ${sortJoins(sort, table)} where ${allOf(where)} order by ${sql.join(order)} limit ${limit} offset ${offset}`
-    }
-    if (window.limit === 0) data = []
-    else {
-      // Only the rules' row filter and a sort on the collection's own fields: the SQL is the
-      // same for every such request but the page, so it is compiled once (see template.ts).
-      const shape = query.filter || query.search !== undefined ? undefined : listShape(plan, sort)
-      const values = [window.limit, window.offset]
-      const result = await ctx.db.executeQuery<Record<string, unknown>>(
-        shape === undefined
-          ? rowsQuery(values).compile(ctx.db)
-          : bound(ctx.db, access.rules, model, shape, values, rowsQuery),
-      )
-      data = await finishRows(ctx, plan, result.rows)
-    }
-  }
-  const [total, filtered] = await counting
+  ] as const)
+  const meta: ListResult['meta'] = {}
   if (total !== undefined) meta.total_count = total
   if (filtered !== undefined) meta.filter_count = filtered
   return query.meta.length > 0 ? { data, meta } : { data }

@@ -9,6 +9,7 @@ import type { CollectionModel } from '../model/model.js'
 import { allOf, type Db, type Item, type ReadContext } from '../read/select.js'
 import type { ItemsScope } from '../scope.js'
 import { constraintError } from './db-errors.js'
+import { ITEM_EVENTS, type ItemsChangedEvent, type ItemsCommittingPayload } from './events.js'
 
 export interface WriteContext extends ReadContext {
   events: EventBus
@@ -34,6 +35,25 @@ export async function atomically<T>(
   } catch (error) {
     throw constraintError(collection, error) ?? error
   }
+}
+
+/**
+ * Runs the `items.committing` hooks as the last step of a write's transaction, so what they
+ * write (realtime's event log) commits or rolls back with the rows; returns the event the
+ * action hooks get after commit.
+ */
+export async function commit(
+  ctx: WriteContext,
+  db: Db,
+  action: ItemsCommittingPayload['action'],
+  event: ItemsChangedEvent,
+): Promise<ItemsChangedEvent> {
+  await ctx.events.filter<ItemsCommittingPayload>(
+    ITEM_EVENTS.committing,
+    { action, event, db, transaction: ctx.transactions },
+    ctx.meta,
+  )
+  return event
 }
 
 export const keyList = (model: CollectionModel, keys: readonly Key[]): Expression<unknown> =>

@@ -6,9 +6,17 @@ import { ItemsErrors } from '../errors.js'
 import type { CollectionModel } from '../model/model.js'
 import type { Db, Item } from '../read/select.js'
 import type { ItemsScope } from '../scope.js'
-import { atomically, checkBatch, checkValidation, type Key, type WriteContext } from './context.js'
-import { ITEM_EVENTS, type ItemsChangedEvent, type ItemsCreatePayload } from './events.js'
+import {
+  atomically,
+  checkBatch,
+  checkValidation,
+  commit,
+  type Key,
+  type WriteContext,
+} from './context.js'
+import { ITEM_EVENTS, type ItemsCreatePayload } from './events.js'
 import { checkNewItems, encodeValues, type Issue, type Values } from './input.js'
+import { checkReferences } from './references.js'
 
 async function insert(
   db: Db,
@@ -56,7 +64,7 @@ export async function createItems(
   const model = access.model
   const values = checkNewItems(access, inputs, batch)
   if (values.length === 0) return []
-  const { keys, after } = await atomically(ctx, slug, async (db) => {
+  const { keys, event } = await atomically(ctx, slug, async (db) => {
     const payload = await ctx.events.filter<ItemsCreatePayload>(
       ITEM_EVENTS.create,
       { workspace: scope.workspace, collection: slug, items: values },
@@ -70,6 +78,7 @@ export async function createItems(
     const rows: Record<string, unknown>[] = []
     for (const item of encoded) rows.push(await insert(db, model, item))
     const keys = rows.map((r) => r[model.primaryKey.name] as Key)
+    await checkReferences(db, scope, model, encoded, inputs)
     await checkValidation(db, access, keys, batch)
     const after = rows.map((r) => decodeRow(model, r))
     await recordChanges(
@@ -85,9 +94,14 @@ export async function createItems(
       })),
       ctx.now(),
     )
-    return { keys, after }
+    const event = await commit(ctx, db, 'create', {
+      workspace: scope.workspace,
+      collection: slug,
+      keys,
+      after,
+    })
+    return { keys, event }
   })
-  const event: ItemsChangedEvent = { workspace: scope.workspace, collection: slug, keys, after }
   ctx.events.emit(ITEM_EVENTS.created, event, ctx.meta)
   return keys
 }

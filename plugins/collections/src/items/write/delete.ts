@@ -8,11 +8,12 @@ import {
   atomically,
   changeableRows,
   checkBatch,
+  commit,
   type Key,
   keyList,
   type WriteContext,
 } from './context.js'
-import { ITEM_EVENTS, type ItemsChangedEvent, type ItemsDeletePayload } from './events.js'
+import { ITEM_EVENTS, type ItemsDeletePayload } from './events.js'
 import { type Selection, selectKeys } from './update.js'
 
 /**
@@ -36,7 +37,7 @@ export async function deleteItems(
       ? [...selection.keys]
       : await selectKeys(ctx, scope, slug, selection.query, writable)
   if (keys.length === 0) return []
-  const { deleted, before } = await atomically(ctx, slug, async (db: Db) => {
+  const { deleted, event } = await atomically(ctx, slug, async (db: Db) => {
     const rows = await changeableRows(db, scope, model, keys, writable, 'delete')
     const payload = await ctx.events.filter<ItemsDeletePayload>(
       ITEM_EVENTS.delete,
@@ -60,14 +61,14 @@ export async function deleteItems(
       before.map((item, i) => ({ key: deleted[i] as Key, data: item, delta: null })),
       ctx.now(),
     )
-    return { deleted, before }
+    const event = await commit(ctx, db, 'delete', {
+      workspace: scope.workspace,
+      collection: slug,
+      keys: deleted,
+      before,
+    })
+    return { deleted, event }
   })
-  const event: ItemsChangedEvent = {
-    workspace: scope.workspace,
-    collection: slug,
-    keys: deleted,
-    before,
-  }
   ctx.events.emit(ITEM_EVENTS.deleted, event, ctx.meta)
   return deleted
 }

@@ -13,13 +13,15 @@ import {
   changeableRows,
   checkBatch,
   checkValidation,
+  commit,
   fullRows,
   type Key,
   keyList,
   type WriteContext,
 } from './context.js'
-import { ITEM_EVENTS, type ItemsChangedEvent, type ItemsUpdatePayload } from './events.js'
+import { ITEM_EVENTS, type ItemsUpdatePayload } from './events.js'
 import { checkChanges, encodeValues, type Issue } from './input.js'
+import { checkReferences } from './references.js'
 
 /** Which items a batch names: keys, or a query (`filter` and `search`) on what the caller reads. */
 export type Selection =
@@ -106,7 +108,7 @@ export async function updateItems(
       ? [...selection.keys]
       : await selectKeys(ctx, scope, slug, selection.query, writable)
   if (keys.length === 0) return []
-  const { changed, before, after } = await atomically(ctx, slug, async (db: Db) => {
+  const { changed, event } = await atomically(ctx, slug, async (db: Db) => {
     const rows = await changeableRows(db, scope, model, keys, writable, 'update')
     const changed = rows.map((r) => r.key)
     const payload = await ctx.events.filter<ItemsUpdatePayload>(
@@ -124,6 +126,7 @@ export async function updateItems(
         db,
       )
     }
+    await checkReferences(db, scope, model, [encoded], [data])
     await checkValidation(db, access, changed, 'query' in selection || keys.length > 1)
     const updated = await fullRows(db, model, [keyList(model, changed)])
     const byKey = new Map(updated.map((r) => [String(r.key), r.item]))
@@ -141,15 +144,15 @@ export async function updateItems(
       })),
       ctx.now(),
     )
-    return { changed, before: rows.map((r) => r.item), after }
+    const event = await commit(ctx, db, 'update', {
+      workspace: scope.workspace,
+      collection: slug,
+      keys: changed,
+      before: rows.map((r) => r.item),
+      after,
+    })
+    return { changed, event }
   })
-  const event: ItemsChangedEvent = {
-    workspace: scope.workspace,
-    collection: slug,
-    keys: changed,
-    before,
-    after,
-  }
   ctx.events.emit(ITEM_EVENTS.updated, event, ctx.meta)
   return changed
 }
