@@ -1,14 +1,15 @@
 // The server side of the fan-out bench, run as its own process: `node --expose-gc server.ts
 // backlex|baseline`. Prints `{"url": ...}` once listening. POST /bench/write makes one write;
 // GET /bench/stats answers the process's memory after a full GC.
-//   backlex:  serve() with SQLite, permissions and realtime; a write is an `items.created` event
-//             (logged, sent through PubSub, matched per subscriber in process).
+//   backlex:  serve() with SQLite, permissions and realtime; a write is what collections does:
+//             an `items.committing` hook in a transaction (logged), then `items.created` after
+//             commit (sent through PubSub, matched per subscriber in process).
 //   baseline: a bare node:http SSE server: hand-written predicates, one frame per match.
 import { mkdtempSync } from 'node:fs'
 import { createServer, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { defineConfig, definePlugin, defineRoute, systemPrincipal } from '@backlex/kernel'
+import { Database, defineConfig, definePlugin, defineRoute, systemPrincipal } from '@backlex/kernel'
 import { serve } from '@backlex/node'
 import { CollectionSchemas, Permissions, permissions } from '@backlex/permissions'
 import { realtime } from '@backlex/realtime'
@@ -53,11 +54,21 @@ const bench = definePlugin({
         root: true,
         handler: async ({ c, ctx: request }) => {
           const row = (await c.req.json()) as Row
-          request.kernel.events.emit(
-            'items.created',
-            { collection: 'articles', keys: [row.id], after: [row] },
-            { workspace: 'main', principal: systemPrincipal },
-          )
+          const meta = { workspace: 'main', principal: systemPrincipal }
+          const event = { workspace: 'main', collection: 'articles', keys: [row.id], after: [row] }
+          // As @backlex/collections does: the event is logged in the write's transaction, then
+          // sent after commit.
+          await request.kernel
+            .get(Database)
+            .db.transaction()
+            .execute((db) =>
+              request.kernel.events.filter(
+                'items.committing',
+                { action: 'create', event, db, transaction: true },
+                meta,
+              ),
+            )
+          request.kernel.events.emit('items.created', event, meta)
           return { ok: true }
         },
       }),

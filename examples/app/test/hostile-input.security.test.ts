@@ -31,7 +31,7 @@ interface Hostile {
   method: string
   path: string
   /** Sent as is: a string is the raw body text, bytes are sent as bytes. */
-  body?: string | Uint8Array
+  body?: string | Uint8Array<ArrayBuffer>
   mcp?: boolean
 }
 

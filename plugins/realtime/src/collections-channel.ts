@@ -1,6 +1,8 @@
 // GET /api/realtime/collections/subscribe: schema changes for admins, from the Collections
 // service's onChange (which fires on every instance). Live only: on `ready`, refetch the schema.
-// A deleted collection also ends the streams of its items channel.
+// A deleted collection also ends the streams of its items channel and purges its event history,
+// so a collection created later with the same slug never replays the dropped table's rows; at
+// start, histories a crash kept from that purge are purged too.
 import type { RequestContext } from '@backlex/kernel'
 import { isAdmin } from '@backlex/permissions'
 import type { CollectionChangeEvent } from './collections-source.js'
@@ -12,7 +14,8 @@ import type { StreamSubscriber } from './subscriber.js'
 
 export interface CollectionsChannel {
   subscribe(ctx: RequestContext, request: Request): Promise<Response>
-  start(): void
+  /** Listens for schema changes; resolves once stale histories are purged. */
+  start(): Promise<void>
   stop(): void
 }
 
@@ -25,6 +28,13 @@ export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsC
 
   async function deliver(event: CollectionChangeEvent) {
     if (event.action === 'delete') {
+      // On every instance (idempotent): each skips a number, which only makes resets surer.
+      await runtime.log.purge(event.workspace, `items:${event.slug}`).catch((error: unknown) =>
+        logger.error('realtime could not purge the events of a deleted collection', {
+          collection: event.slug,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
       for (const s of runtime.subscribersOf(event.workspace, `items:${event.slug}`)) {
         s.connection.close({
           code: StreamEndCodes.COLLECTION_DELETED,
@@ -52,6 +62,29 @@ export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsC
     }
   }
 
+  /**
+   * Purges item channels whose collection is gone, and events logged before their collection
+   * was created (a collection dropped and created again while this purge could not run).
+   */
+  async function purgeStaleHistories() {
+    if (!collections) return
+    for (const { workspace, channel } of await runtime.log.channels('items:')) {
+      const found = await collections.get(workspace, channel.slice('items:'.length))
+      if (found && !found.createdAt) continue
+      const deleted = await runtime.log.purge(workspace, channel, {
+        onlyIfAny: true,
+        ...(found?.createdAt ? { olderThan: new Date(found.createdAt) } : {}),
+      })
+      if (deleted > 0) {
+        logger.warn('realtime purged events of a dropped collection', {
+          workspace,
+          channel,
+          deleted,
+        })
+      }
+    }
+  }
+
   return {
     async subscribe(ctx, request) {
       if (!collections) {
@@ -76,6 +109,14 @@ export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsC
       return connection.response
     },
     start() {
+      // Queued first (changes seen from now on are handled after it), and awaited by boot, so no
+      // subscriber can replay such a history.
+      chain = purgeStaleHistories().catch((error: unknown) =>
+        logger.error('realtime could not purge the events of dropped collections', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      const purged = chain
       unsubscribe = collections?.onChange((event) => {
         chain = chain
           .then(() => deliver(event))
@@ -85,7 +126,9 @@ export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsC
             }),
           )
       })
+      return purged
     },
+
     stop() {
       unsubscribe?.()
       unsubscribe = undefined

@@ -41,6 +41,12 @@ export const realtimeOptions = z.object({
   retryMs: z.number().int().positive().default(2_000),
   /** How long an out-of-order event waits for the ones before it before the log is read, in ms. */
   gapWaitMs: z.number().int().nonnegative().default(100),
+  /**
+   * How often each channel with subscribers on this instance reads the log's head, in ms
+   * (default 1,000): catches up events whose announcement was lost (a crash between commit and
+   * publish, a PubSub outage) when no later event reveals the gap. One primary-key read each.
+   */
+  catchUpMs: z.number().int().positive().default(1_000),
   /** Event batches up to this size travel inline through PubSub; larger ones are read from the log. */
   inlineBytes: z.number().int().positive().default(6_000),
   /** Largest free-form message (the JSON of `data`), in bytes (default 16 KiB). */

@@ -1,5 +1,6 @@
-// The realtime() plugin: the event log migration, the /api/realtime routes, the items action
-// hooks that log and fan out every write, and the Realtime service.
+// The realtime() plugin: the event log migration, the /api/realtime routes, the items hooks
+// that log every write in its own transaction and fan it out after commit, and the Realtime
+// service.
 import {
   type BootContext,
   Clock,
@@ -14,10 +15,15 @@ import { CollectionSchemas, Permissions } from '@backlex/permissions'
 import pkg from '../package.json' with { type: 'json' }
 import { parseChannel } from './channels.js'
 import { createCollectionsChannel } from './collections-channel.js'
-import { CollectionsSourceToken } from './collections-source.js'
+import {
+  CollectionsSourceToken,
+  ITEMS_COMMITTING,
+  type ItemsCommittingPayload,
+} from './collections-source.js'
 import { RealtimeErrors } from './errors.js'
 import { subscribeItemChanges } from './items/changes.js'
 import { ITEM_ACTIONS, type ItemsActionPayload, itemEvents } from './items/events.js'
+import type { LoggedEvent } from './log/event-log.js'
 import { migrations } from './migrations.js'
 import { type ResolvedRealtimeOptions, realtimeOptions } from './options.js'
 import { createPresence } from './presence/presence.js'
@@ -106,11 +112,35 @@ export const realtime = definePlugin({
       return instance.service
     })
     for (const route of realtimeRoutes(current)) ctx.route(route)
+    // Events logged inside a write's transaction, waiting for its commit to be announced. Keyed
+    // by the change object the action hook gets after commit; a rollback leaves it to the GC.
+    const committed = new WeakMap<object, { channel: string; logged: LoggedEvent[] }>()
+    ctx.on.filter<ItemsCommittingPayload>(ITEMS_COMMITTING, async (payload, hook) => {
+      const change = payload?.event
+      if (!instance || typeof change?.collection !== 'string') return undefined
+      const workspace = change.workspace ?? hook.workspace
+      const channel = `items:${change.collection}`
+      const logged = await instance.runtime.log.appendIn(
+        payload.db,
+        workspace,
+        channel,
+        itemEvents(payload.action, change),
+      )
+      committed.set(change, { channel, logged })
+      return undefined
+    })
     for (const [event, type] of Object.entries(ITEM_ACTIONS)) {
       ctx.on.action<ItemsActionPayload>(event, async (payload, hook) => {
         if (!instance || typeof payload?.collection !== 'string') return
         const workspace = payload.workspace ?? hook.workspace
         const { runtime } = instance
+        const outbox = committed.get(payload)
+        if (outbox) {
+          committed.delete(payload)
+          await runtime.announce(workspace, outbox.channel, outbox.logged)
+          return
+        }
+        // A write that was not logged in its transaction (an emitter without `items.committing`).
         const primaryKey = (await runtime.deps.collections?.get(workspace, payload.collection))
           ?.primaryKey.name
         await runtime.publish(
@@ -121,11 +151,11 @@ export const realtime = definePlugin({
       })
     }
   },
-  boot(ctx) {
+  async boot(ctx) {
     ctx.get(Realtime)
     const instance = instances.get(ctx.kernel)
     instance?.runtime.start()
-    instance?.collectionsChannel.start()
+    await instance?.collectionsChannel.start()
   },
   drain(ctx) {
     // Open streams would hold a graceful shutdown until its timeout.

@@ -24,11 +24,14 @@ const row = z.record(z.string(), z.unknown())
 const key = z.union([z.string().min(1), z.number()])
 
 export const testEventInput = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('create'), key: key.optional(), after: row }).strict(),
-  z
-    .object({ type: z.literal('update'), key: key.optional(), before: row.optional(), after: row })
-    .strict(),
-  z.object({ type: z.literal('delete'), key: key.optional(), before: row }).strict(),
+  z.strictObject({ type: z.literal('create'), key: key.optional(), after: row }),
+  z.strictObject({
+    type: z.literal('update'),
+    key: key.optional(),
+    before: row.optional(),
+    after: row,
+  }),
+  z.strictObject({ type: z.literal('delete'), key: key.optional(), before: row }),
 ])
 
 const published = z.object({
@@ -75,7 +78,7 @@ export function realtimeRoutes(state: () => RealtimeState): RouteDefinition[] {
         'Needs a signed-in caller (not a read-only API key); rate-limited per caller (429 with Retry-After).',
       tags: ['realtime'],
       params: channelParams,
-      body: z.object({ data: z.unknown() }).strict(),
+      body: z.strictObject({ data: z.unknown() }),
       response: published,
       status: 201,
       handler: async ({ params, body, ctx }) => {

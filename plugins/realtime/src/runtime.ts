@@ -69,6 +69,11 @@ export interface RealtimeRuntime {
   /** Logs events on a channel and sends them to every instance; resolves once logged. */
   publish(workspace: string, channel: string, events: readonly NewEvent[]): Promise<LoggedEvent[]>
   /**
+   * Sends events already committed to the log (by a write's transaction) to every instance, and
+   * trims the channel. A lost announcement is made up by the feeds' catch-up poll.
+   */
+  announce(workspace: string, channel: string, logged: readonly LoggedEvent[]): Promise<void>
+  /**
    * Joins a channel's feed and starts the stream: replays what the subscriber missed (or sends
    * `reset` past retention), then `ready`, then live events. Resolves once joined.
    */
@@ -119,6 +124,7 @@ export function createRealtimeRuntime(deps: RuntimeDeps): RealtimeRuntime {
       log,
       logger,
       gapWaitMs: options.gapWaitMs,
+      catchUpMs: options.catchUpMs,
       listen: (handler) => pubsub.subscribe(feedTopic(workspace, channel), handler),
       deliver: (batch, subscribers) => delivery(batch, subscribers, writeLive),
       failed: (error, subscribers) => {
@@ -178,6 +184,27 @@ export function createRealtimeRuntime(deps: RuntimeDeps): RealtimeRuntime {
     connection.release()
   }
 
+  async function send(workspace: string, channel: string, logged: readonly LoggedEvent[]) {
+    const last = logged.at(-1)
+    const first = logged[0]
+    if (!first || !last) return
+    const inline = JSON.stringify({ events: logged })
+    const message =
+      encoder.encode(inline).byteLength <= options.inlineBytes
+        ? { events: logged }
+        : { from: first.seq, to: last.seq }
+    try {
+      await pubsub.publish(feedTopic(workspace, channel), message)
+    } catch (error) {
+      // Logged already: subscribers get it when the next event reveals the gap, from the feeds'
+      // catch-up poll, or on resume.
+      logger.error('realtime could not publish an event', {
+        channel,
+        error: error instanceof Error ? error.message : String(error),
+      })
+    }
+  }
+
   const runtime: RealtimeRuntime = {
     deps,
     log,
@@ -201,24 +228,18 @@ export function createRealtimeRuntime(deps: RuntimeDeps): RealtimeRuntime {
 
     async publish(workspace, channel, events) {
       const logged = await log.append(workspace, channel, events)
-      const last = logged.at(-1)
-      const first = logged[0]
-      if (!first || !last) return logged
-      const inline = JSON.stringify({ events: logged })
-      const message =
-        encoder.encode(inline).byteLength <= options.inlineBytes
-          ? { events: logged }
-          : { from: first.seq, to: last.seq }
-      try {
-        await pubsub.publish(feedTopic(workspace, channel), message)
-      } catch (error) {
-        // Logged already: subscribers get it when the next event reveals the gap, or on resume.
-        logger.error('realtime could not publish an event', {
+      await send(workspace, channel, logged)
+      return logged
+    },
+
+    async announce(workspace, channel, logged) {
+      await send(workspace, channel, logged)
+      await log.trim(workspace, channel, logged).catch((error: unknown) =>
+        logger.warn('realtime could not trim a channel', {
           channel,
           error: error instanceof Error ? error.message : String(error),
-        })
-      }
-      return logged
+        }),
+      )
     },
 
     async join(request) {

@@ -10,16 +10,20 @@ const event = (seq: number): LoggedEvent => ({ seq, type: 'message', data: seq, 
 function memoryLog(events: LoggedEvent[], position = events.length): EventLog {
   return {
     append: () => Promise.reject(new Error('not used')),
+    appendIn: () => Promise.reject(new Error('not used')),
+    trim: async () => {},
+    purge: async () => 0,
+    channels: async () => [],
     read: async (_w, _c, after, options = {}) =>
       events
         .filter((e) => e.seq > after && (options.upTo === undefined || e.seq <= options.upTo))
         .slice(0, options.limit ?? 1000),
-    position: async () => position,
+    position: async () => (position < 0 ? (events.at(-1)?.seq ?? 0) : position),
     pruneOlderThan: async () => 0,
   }
 }
 
-function setup(log: EventLog, gapWaitMs = 10, failing = false) {
+function setup(log: EventLog, gapWaitMs = 10, failing = false, catchUpMs = 0) {
   const failures: string[][] = []
   let send: (message: unknown) => void = () => {}
   const delivered: number[] = []
@@ -30,6 +34,7 @@ function setup(log: EventLog, gapWaitMs = 10, failing = false) {
     log,
     logger: silentLogger(),
     gapWaitMs,
+    catchUpMs,
     listen: async (handler) => {
       send = handler
       return async () => {}
@@ -72,6 +77,18 @@ describe('Feed', () => {
     send({ events: [event(3)] }) // 2 never arrives through PubSub
     await until(() => delivered.length >= 3)
     expect(delivered).toEqual([1, 2, 3])
+    await feed.stop()
+  })
+
+  it('catches up on a trailing event whose announcement was lost, by reading the log head', async () => {
+    const events = [event(1)]
+    // position -1: the log's head is its last event, as events are added below.
+    const { feed, delivered, send } = setup(memoryLog(events, -1), 10, false, 20)
+    expect(await feed.attach('s1')).toBe(1)
+    events.push(event(2), event(3))
+    send({ events: [event(2)] }) // 3 committed, but never announced: nothing comes after it
+    await until(() => delivered.length >= 2)
+    expect(delivered).toEqual([2, 3])
     await feed.stop()
   })
 

@@ -14,6 +14,11 @@ export interface FeedOptions<S> {
   log: EventLog
   logger: LoggerAdapter
   gapWaitMs: number
+  /**
+   * How often, while it has subscribers, the feed reads the log's head and catches up on events
+   * it never heard of (their announcement was lost); 0 turns it off.
+   */
+  catchUpMs?: number
   /** Subscribes to the channel's PubSub topic; resolves once live. */
   listen(handler: (message: unknown) => void): Promise<() => Promise<void>>
   /** Hands an ordered batch to the subscribers present when it was taken. */
@@ -26,6 +31,7 @@ type Input<S> =
   | { kind: 'events'; events: LoggedEvent[] }
   | { kind: 'range'; from: number; to: number }
   | { kind: 'fill' }
+  | { kind: 'head' }
   | { kind: 'attach'; subscriber: S; done: (position: number) => void }
 
 const READ_PAGE = 500
@@ -39,6 +45,7 @@ export class Feed<S> {
   private readonly pending = new Map<number, LoggedEvent>()
   private running = false
   private gapTimer: ReturnType<typeof setTimeout> | undefined
+  private catchUpTimer: ReturnType<typeof setInterval> | undefined
   private stopListening: (() => Promise<void>) | undefined
   private stopped = false
   readonly ready: Promise<void>
@@ -67,6 +74,7 @@ export class Feed<S> {
   async stop(): Promise<void> {
     this.stopped = true
     clearTimeout(this.gapTimer)
+    clearInterval(this.catchUpTimer)
     this.inbox.length = 0
     this.pending.clear()
     await this.ready.catch(() => {})
@@ -81,6 +89,16 @@ export class Feed<S> {
     this.delivered = await log.position(workspace, channel)
     this.started = true
     if (this.inbox.length > 0) void this.run()
+    const every = this.options.catchUpMs ?? 0
+    if (every > 0 && !this.stopped) {
+      this.catchUpTimer = setInterval(() => {
+        // Only when idle: a feed busy with events learns of gaps from them.
+        if (this.subscribers.size > 0 && !this.running && this.inbox.length === 0) {
+          this.push({ kind: 'head' })
+        }
+      }, every)
+      ;(this.catchUpTimer as { unref?: () => void }).unref?.()
+    }
   }
 
   private receive(message: unknown): void {
@@ -109,6 +127,7 @@ export class Feed<S> {
         }
         if (input.kind === 'events') this.accept(input.events)
         else if (input.kind === 'range') await this.readRange(input.from - 1, input.to)
+        else if (input.kind === 'head') await this.catchUp()
         else await this.fillGap()
         // Take every event input already waiting, so a burst becomes one batch.
         while (this.inbox[0]?.kind === 'events') {
@@ -143,6 +162,18 @@ export class Feed<S> {
       const last = page.at(-1)
       if (!last) break
       from = last.seq
+    }
+  }
+
+  /** Reads events up to the log's head that no announcement brought (a trailing lost one). */
+  private async catchUp(): Promise<void> {
+    const { workspace, channel, log } = this.options
+    const head = await log.position(workspace, channel)
+    if (head <= this.delivered) return
+    await this.readRange(this.delivered, head)
+    if (!this.pending.has(this.delivered + 1)) {
+      // Pruned or purged (a dropped collection's skipped number): nothing to wait for.
+      this.delivered = Math.min(head, Math.min(...this.pending.keys(), head + 1) - 1)
     }
   }
 

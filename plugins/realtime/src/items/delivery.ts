@@ -40,6 +40,22 @@ function pick(row: Row, fields: readonly string[] | null): Row {
   return out
 }
 
+/** Whether two projections of a row hold the same fields and values (rows are plain JSON). */
+function sameRow(a: Row, b: Row | null): boolean {
+  if (b === null) return false
+  const keys = Object.keys(a)
+  if (keys.length !== Object.keys(b).length) return false
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key)) return false
+    const x = a[key]
+    const y = b[key]
+    if (x === y) continue
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false
+    if (JSON.stringify(x) !== JSON.stringify(y)) return false
+  }
+  return true
+}
+
 function outcomeOf(type: string, passBefore: boolean, passAfter: boolean): Outcome | null {
   switch (type) {
     case 'create':
@@ -104,13 +120,16 @@ export function createItemsDelivery(deps: ItemsDeliveryDeps, target: ItemsTarget
         const before = data.before ? view.visible(data.before) : null
         const after = data.after ? view.visible(data.after) : null
         if (before === null && after === null) continue
+        // Only fields this caller cannot read changed: telling it would reveal that they did.
+        const unseen =
+          event.type === 'update' && !data.synthetic && before !== null && sameRow(before, after)
         const frames = new Map<string, Frame>()
         for (const s of members) {
           const passBefore =
             before !== null && (s.filter === null || s.filter(before, view.variables))
           const passAfter = after !== null && (s.filter === null || s.filter(after, view.variables))
           const outcome = outcomeOf(event.type, passBefore, passAfter)
-          if (!outcome) continue
+          if (!outcome || (unseen && outcome === 'update' && passBefore)) continue
           const memo = `${outcome}\u0000${s.fieldsKey}`
           let frame = frames.get(memo)
           if (!frame) {
