@@ -1,24 +1,12 @@
 // The README's walk-through as a user follows it: `backlex migrate`, then `backlex start` through
 // the example's own binary, then every curl of README.md as a fetch, on both dialects.
-import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { appTargets, type StartedApp, startApp, stopApp } from '@backlex/test-utils'
+import { appTargets, recordEvents, stopApp } from '@backlex/test-utils'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-
-const exampleDir = fileURLToPath(new URL('..', import.meta.url))
-const backlex = join(exampleDir, 'node_modules', '.bin', 'backlex')
-const config = join(exampleDir, 'backlex.config.ts')
-
-function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const { PORT: _p, HOST: _h, DATABASE_URL: _d, AUTH_SECRET: _s, ...rest } = process.env
-  return { ...rest, AUTH_SECRET: 'example-app-test-secret-0123456789abcdef', ...extra }
-}
+import { exampleDir, type LaunchedApp, launchExampleApp, send } from './launch.js'
 
 // The bodies of README.md, byte for byte where they are JSON on one line.
 const SIGN_UP = { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada' }
@@ -79,59 +67,8 @@ const MCP_ITEMS_LIST = {
   params: { name: 'items.list', arguments: ITEMS_LIST_ARGUMENTS },
 }
 
-interface SentEvent {
-  event: string
-  id?: string
-  data: string
-}
-
-/** Reads Server-Sent Events from a response body, one parsed event at a time. */
-async function* serverSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SentEvent> {
-  const reader = body.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ''
-  try {
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return
-      buffer += decoder.decode(value, { stream: true })
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const event: SentEvent = { event: 'message', data: '' }
-        let hasData = false
-        for (const line of block.split('\n')) {
-          const colon = line.indexOf(':')
-          if (colon === 0) continue // a comment, such as a heartbeat
-          const field = colon < 0 ? line : line.slice(0, colon)
-          const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '')
-          if (field === 'event') event.event = value
-          else if (field === 'id') event.id = value
-          else if (field === 'data') {
-            event.data = hasData ? `${event.data}\n${value}` : value
-            hasData = true
-          }
-        }
-        if (hasData) yield event
-      }
-    }
-  } finally {
-    await reader.cancel().catch(() => {})
-  }
-}
-
-/** Reads events until one named `name` arrives; the stream's own deadline bounds the wait. */
-async function nextEvent(events: AsyncGenerator<SentEvent>, name: string): Promise<SentEvent> {
-  for (;;) {
-    const { value, done } = await events.next()
-    if (done) throw new Error(`the stream ended before a "${name}" event`)
-    if (value.event === name) return value
-  }
-}
-
-describe.each(appTargets)('examples/app on $dialect', ({ available, env }) => {
-  const cleanups: (() => Promise<unknown>)[] = []
-  let server: StartedApp | undefined
+describe.each(appTargets)('examples/app on $dialect', ({ dialect, available, env }) => {
+  let app: LaunchedApp | undefined
   let base = ''
   let token = ''
   let key = ''
@@ -139,49 +76,25 @@ describe.each(appTargets)('examples/app on $dialect', ({ available, env }) => {
   const sent: { path: string; body: unknown }[] = []
 
   /** One request of the walk-through: `bearer` as curl's `-H "authorization: Bearer ..."`. */
-  async function call(
+  function call(
     method: 'GET' | 'POST',
     path: string,
     options: { bearer?: string; body?: unknown; headers?: Record<string, string> } = {},
   ) {
     sent.push({ path, body: options.body })
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      signal: AbortSignal.timeout(15_000),
-    })
-    const text = await response.text()
-    return { status: response.status, json: text ? JSON.parse(text) : undefined }
+    return send(base, method, path, options)
   }
 
   beforeAll(async () => {
     if (!available) return
-    const cwd = await mkdtemp(join(tmpdir(), 'backlex-example-app-'))
-    cleanups.push(() => rm(cwd, { recursive: true, force: true }))
-    const target = await env()
-    cleanups.push(target.cleanup)
-    const processEnv = baseEnv(target.env)
-
-    const migrated = await promisify(execFile)(backlex, ['migrate', '--config', config], {
-      cwd,
-      env: processEnv,
-    })
+    app = await launchExampleApp({ dialect, available, env })
     for (const plugin of ['auth', 'permissions', 'collections', 'realtime']) {
-      expect(migrated.stdout).toContain(`@backlex/${plugin}: applied 0001_`)
+      expect(app.migrated).toContain(`@backlex/${plugin}: applied 0001_`)
     }
-
-    server = startApp(backlex, config, cwd, processEnv)
-    const child = server.child
-    cleanups.push(() => stopApp(child))
-    base = await server.url
+    base = app.base
   })
   afterAll(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+    await app?.close()
   })
 
   it.skipIf(!available)('signs up the first user as admin', async () => {
@@ -258,25 +171,22 @@ describe.each(appTargets)('examples/app on $dialect', ({ available, env }) => {
   it.skipIf(!available)('streams the create event of a post added after subscribing', async () => {
     const path = '/api/realtime/items:posts/subscribe'
     sent.push({ path, body: undefined })
-    const stream = new AbortController()
-    const deadline = AbortSignal.any([stream.signal, AbortSignal.timeout(15_000)])
     const response = await fetch(`${base}${path}`, {
       headers: { authorization: `Bearer ${key}` },
-      signal: deadline,
+      signal: AbortSignal.timeout(15_000),
     })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
     if (!response.body) throw new Error('no stream body')
-    const events = serverSentEvents(response.body)
+    const events = recordEvents(response.body)
+    const next = (name: string) => events.waitFor((e) => e.event === name, 15_000)
     try {
       // `ready` means the subscriber has joined the channel: what is written next reaches it.
-      expect(JSON.parse((await nextEvent(events, 'ready')).data)).toEqual({
-        channel: 'items:posts',
-      })
+      expect(JSON.parse((await next('ready')).data)).toEqual({ channel: 'items:posts' })
       const created = await call('POST', '/api/items/posts', { bearer: key, body: LIVE_POST })
       expect(created.status).toBe(201)
 
-      const event = await nextEvent(events, 'create')
+      const event = await next('create')
       expect(event.id).toBe('4')
       expect(JSON.parse(event.data)).toEqual({
         collection: 'posts',
@@ -284,8 +194,7 @@ describe.each(appTargets)('examples/app on $dialect', ({ available, env }) => {
         data: { id: 4, title: 'Live', body: null, status: 'published', views: 7 },
       })
     } finally {
-      stream.abort()
-      await events.return(undefined)
+      await events.close()
     }
   })
 
@@ -370,8 +279,8 @@ describe.each(appTargets)('examples/app on $dialect', ({ available, env }) => {
   })
 
   it.skipIf(!available)('stops with exit code 0 on SIGTERM', async () => {
-    if (!server) throw new Error('the server did not start')
-    expect(await stopApp(server.child)).toBe(0)
+    if (!app) throw new Error('the server did not start')
+    expect(await stopApp(app.server.child)).toBe(0)
   })
 
   it.skipIf(!available)('ran every request of README.md', async () => {

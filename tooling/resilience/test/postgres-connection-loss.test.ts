@@ -8,14 +8,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { type StartedApp, startApp, stopApp } from '@backlex/test-utils'
+import {
+  type EventRecorder,
+  recordEvents,
+  type SentEvent,
+  type StartedApp,
+  startApp,
+  stopApp,
+} from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type PrivatePostgres,
   postgresServerAvailable,
   startPrivatePostgres,
 } from '../src/private-postgres.js'
-import { type EventRecorder, recordEvents, type SentEvent } from '../src/sse.js'
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 const backlex = join(packageDir, 'node_modules', '.bin', 'backlex')

@@ -87,4 +87,5 @@ export {
 } from './counting-database.js'
 export { silentLogger } from './silent-logger.js'
 export { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server.js'
+export { type EventRecorder, recordEvents, type SentEvent } from './sse.js'
 export { PRINCIPAL_HEADER, testPrincipals, WORKSPACE_HEADER } from './test-principals.js'
