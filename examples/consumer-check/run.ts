@@ -1,13 +1,21 @@
 // The consumer check: packs every publishable @backlex/* package, installs the tarballs with plain
 // npm into a fresh project outside the workspace, type-checks a backlex.config.ts against the packed
-// types, then runs `backlex migrate` and `backlex start` and probes each plugin over HTTP.
+// types with the newest and the oldest supported TypeScript (strict, no skipLibCheck, every error
+// counts), then runs `backlex migrate` and `backlex start` and probes each plugin over HTTP; then
+// uninstalls @backlex/graphql and starts again: a plugin contributing to GraphQL must still load.
 // Run with Node 24 (type stripping): `node examples/consumer-check/run.ts [--keep]`.
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { packages } from './packages.ts'
+import { type ConsumerEntry, type Probe, packages } from './packages.ts'
+
+/**
+ * The oldest TypeScript backlex supports (docs/getting-started.md): hono's declarations need
+ * 5.7 (`Uint8Array<ArrayBuffer>`), and so does the newest @types/node.
+ */
+const OLDEST_TYPESCRIPT = { alias: 'typescript-oldest', range: '~5.7.0' }
 
 const root = resolve(import.meta.dirname, '../..')
 const keep = process.argv.includes('--keep')
@@ -115,8 +123,16 @@ async function main() {
           name: 'consumer-app',
           private: true,
           type: 'module',
-          dependencies: { ...deps, zod: '^4.1.0' },
-          devDependencies: { typescript: '~5.9.0', '@types/node': '^24.0.0' },
+          // graphql: what the third-party plugin's GraphQL contribution builds its fields with
+          // (a plugin package lists it as a peer dependency, which npm installs).
+          dependencies: { ...deps, zod: '^4.1.0', graphql: '^16.11.0' },
+          // What `npm install -D typescript @types/node` installs (docs/getting-started.md), and
+          // the oldest TypeScript the docs promise, side by side.
+          devDependencies: {
+            typescript: 'latest',
+            [OLDEST_TYPESCRIPT.alias]: `npm:typescript@${OLDEST_TYPESCRIPT.range}`,
+            '@types/node': 'latest',
+          },
           // Keep npm on the tarballs for @backlex/* packages other packages depend on.
           overrides: deps,
         },
@@ -125,22 +141,7 @@ async function main() {
       )}\n`,
     )
     const entries = installed.map(([, entry]) => entry)
-    writeFileSync(
-      join(app, 'backlex.config.ts'),
-      [
-        "import { defineConfig } from '@backlex/kernel'",
-        ...entries.flatMap((p) => p.imports ?? []),
-        "import { acmeHello } from './plugins/acme-hello.ts'",
-        '',
-        'export default defineConfig({',
-        '  plugins: [',
-        ...entries.flatMap((p) => (p.plugin ? [`    ${p.plugin},`] : [])),
-        '    acmeHello({ greeting: "Howdy" }),',
-        '  ],',
-        '})',
-        '',
-      ].join('\n'),
-    )
+    writeConfig(entries)
     writeFileSync(
       join(app, 'types-only.ts'),
       [
@@ -150,6 +151,8 @@ async function main() {
       ].join('\n'),
     )
     writeFileSync(join(app, 'plugins', 'acme-hello.ts'), thirdPartyPlugin)
+    // The tsconfig.json docs/getting-started.md shows, word for word (no skipLibCheck: errors
+    // in any package's declarations are the user's errors too).
     writeFileSync(
       join(app, 'tsconfig.json'),
       `${JSON.stringify(
@@ -157,15 +160,12 @@ async function main() {
           compilerOptions: {
             target: 'ES2023',
             module: 'NodeNext',
-            moduleResolution: 'NodeNext',
             strict: true,
             noEmit: true,
             allowImportingTsExtensions: true,
             verbatimModuleSyntax: true,
-            skipLibCheck: false,
             types: ['node'],
           },
-          include: ['*.ts', 'plugins/*.ts'],
         },
         null,
         2,
@@ -177,25 +177,24 @@ async function main() {
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app),
   )
 
-  const started = performance.now()
-  step('tsc --noEmit (strict) against the packed types', () => {
-    let output = ''
-    try {
-      run('npx', ['tsc', '--noEmit', '-p', '.'], app)
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? '')
-    }
-    // Errors inside third-party declaration files are theirs (e.g. better-auth naming bun:sqlite);
-    // errors in the project's own files or in any @backlex/* declaration file fail the check.
-    const lines = output.split('\n').filter((l) => /error TS\d+/.test(l))
-    const ours = lines.filter(
-      (l) => !l.startsWith('node_modules/') || l.startsWith('node_modules/@backlex/'),
-    )
-    for (const line of lines.filter((l) => !ours.includes(l)))
-      console.log(`\n  (third-party, ignored) ${line}`)
-    if (ours.length > 0) throw new CheckFailure(`type errors:\n${ours.join('\n')}`)
-  })
-  const typecheckMs = Math.round(performance.now() - started)
+  const typecheckMs: string[] = []
+  for (const pkg of ['typescript', OLDEST_TYPESCRIPT.alias]) {
+    const manifest = JSON.parse(
+      readFileSync(join(app, 'node_modules', pkg, 'package.json'), 'utf8'),
+    ) as { version: string; bin: { tsc: string } }
+    const started = performance.now()
+    step(`tsc ${manifest.version} (strict, no skipLibCheck) against the packed types`, () => {
+      try {
+        run(process.execPath, [join(app, 'node_modules', pkg, manifest.bin.tsc), '-p', '.'], app)
+      } catch (error) {
+        const output = String((error as { stdout?: string }).stdout ?? '').trim()
+        throw new CheckFailure(
+          `TypeScript ${manifest.version} reports:\n${output || describe(error)}`,
+        )
+      }
+    })
+    typecheckMs.push(`${Math.round(performance.now() - started)} ms with ${manifest.version}`)
+  }
 
   step('npx backlex migrate', () =>
     run('npx', ['backlex', 'migrate'], app, { NODE_ENV: 'production' }),
@@ -206,9 +205,81 @@ async function main() {
       throw new CheckFailure(`status does not list the third-party plugin:\n${status}`)
   })
 
+  const thirdParty: NamedProbe = {
+    name: 'third-party plugin',
+    method: 'GET',
+    path: '/api/acme/hello/ada',
+    status: 200,
+    contains: 'Howdy, ada',
+  }
+  await startAndProbe('./node_modules/.bin/backlex start', [
+    {
+      name: '@backlex/kernel /api/openapi',
+      method: 'GET',
+      path: '/api/openapi',
+      status: 200,
+      contains: '"openapi":"3.1.0"',
+    },
+    thirdParty,
+    {
+      name: "third-party plugin's GraphQL contribution",
+      method: 'POST',
+      path: '/api/graphql',
+      status: 200,
+      body: { query: '{ acmeHello(name: "ada") }' },
+      contains: '"acmeHello":"Howdy, ada"',
+    },
+    ...installed.flatMap(([name, p]) => (p.probes ?? []).map((probe) => ({ name, ...probe }))),
+  ])
+
+  // An app without @backlex/graphql: the plugin contributing to it must load and work all the
+  // same (docs/writing-plugins.md, "GraphQL types and fields").
+  step('npm uninstall @backlex/graphql', () => {
+    run(
+      'npm',
+      ['uninstall', '--no-audit', '--no-fund', '--loglevel=error', '@backlex/graphql'],
+      app,
+    )
+    if (existsSync(join(app, 'node_modules', '@backlex', 'graphql')))
+      throw new CheckFailure('node_modules/@backlex/graphql is still there')
+    writeConfig(installed.filter(([name]) => name !== '@backlex/graphql').map(([, p]) => p))
+  })
+  await startAndProbe('./node_modules/.bin/backlex start without @backlex/graphql', [
+    thirdParty,
+    { name: 'no GraphQL endpoint', method: 'GET', path: '/api/graphql', status: 404 },
+  ])
+
+  console.log(
+    `consumer-check: type-check of backlex.config.ts with every plugin took ${typecheckMs.join(', ')}`,
+  )
+}
+
+function writeConfig(entries: ConsumerEntry[]) {
+  writeFileSync(
+    join(app, 'backlex.config.ts'),
+    [
+      "import { defineConfig } from '@backlex/kernel'",
+      ...entries.flatMap((p) => p.imports ?? []),
+      "import { acmeHello } from './plugins/acme-hello.ts'",
+      '',
+      'export default defineConfig({',
+      '  plugins: [',
+      ...entries.flatMap((p) => (p.plugin ? [`    ${p.plugin},`] : [])),
+      '    acmeHello({ greeting: "Howdy" }),',
+      '  ],',
+      '})',
+      '',
+    ].join('\n'),
+  )
+}
+
+type NamedProbe = Probe & { name: string }
+
+/** Starts `backlex start`, waits for /health, runs the probes, then stops it with SIGTERM. */
+async function startAndProbe(label: string, probes: NamedProbe[]) {
   const port = await freePort()
-  // The installed bin itself (what `npx backlex start` runs), so SIGTERM reaches the server and
-  // not an npm wrapper; its own process group, so a failed check can take it down whole.
+  // The installed bin itself, as docs/deploy-node.md says to start it (`npx` would not pass
+  // SIGTERM on); its own process group, so a failed check can take it down whole.
   const server = spawn(join(app, 'node_modules', '.bin', 'backlex'), ['start'], {
     cwd: app,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
@@ -228,7 +299,7 @@ async function main() {
   const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)))
   const base = `http://127.0.0.1:${port}`
   try {
-    process.stdout.write('consumer-check: npx backlex start answers /health ... ')
+    process.stdout.write(`consumer-check: ${label} answers /health ... `)
     let healthy = false
     for (let i = 0; i < 300 && !healthy; i++) {
       healthy = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) }).then(
@@ -241,37 +312,16 @@ async function main() {
       throw new CheckFailure(`the server never answered /health. Its output:\n${output}`)
     console.log('ok')
 
-    const probes = [
-      {
-        name: '@backlex/kernel /api/openapi',
-        method: 'GET',
-        path: '/api/openapi',
-        status: 200,
-        contains: '"openapi":"3.1.0"',
-      },
-      {
-        name: 'third-party plugin',
-        method: 'GET',
-        path: '/api/acme/hello/ada',
-        status: 200,
-        contains: 'Howdy, ada',
-      },
-      ...installed.flatMap(([name, p]) => (p.probes ?? []).map((probe) => ({ name, ...probe }))),
-    ]
     for (const probe of probes) {
       process.stdout.write(`consumer-check: ${probe.name}: ${probe.method} ${probe.path} ... `)
       const res = await fetch(`${base}${probe.path}`, {
         method: probe.method,
         signal: AbortSignal.timeout(10_000),
         headers: {
-          ...('headers' in probe ? probe.headers : {}),
-          ...('body' in probe && probe.body !== undefined
-            ? { 'content-type': 'application/json' }
-            : {}),
+          ...probe.headers,
+          ...(probe.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
-        ...('body' in probe && probe.body !== undefined
-          ? { body: JSON.stringify(probe.body) }
-          : {}),
+        ...(probe.body !== undefined ? { body: JSON.stringify(probe.body) } : {}),
       })
       const text = await res.text()
       if (res.status !== probe.status || (probe.contains && !text.includes(probe.contains))) {
@@ -297,14 +347,19 @@ async function main() {
     throw new CheckFailure(`after SIGTERM the server exited with ${code}. Its output:\n${output}`)
   }
   console.log('ok')
-  console.log(
-    `consumer-check: type-check of backlex.config.ts with every plugin took ${typecheckMs} ms`,
-  )
 }
 
-const thirdPartyPlugin = `// A third-party plugin written against the packed @backlex/kernel only.
-import { definePlugin, defineRoute } from '@backlex/kernel'
+const thirdPartyPlugin = `// A third-party plugin written against the packed @backlex/kernel only, contributing a GraphQL
+// field the way docs/writing-plugins.md shows: it loads in apps without @backlex/graphql.
+import type { GraphQLContribution } from '@backlex/graphql'
+import { defineExtensionPoint, definePlugin, defineRoute } from '@backlex/kernel'
+import { GraphQLNonNull, GraphQLString } from 'graphql'
 import { z } from 'zod'
+
+// The point @backlex/graphql reads, by its id; \`import type\` leaves no import at runtime.
+const GraphQLContributions = defineExtensionPoint<GraphQLContribution>(
+  'backlex.graphql.contributions',
+)
 
 export const acmeHello = definePlugin({
   name: '@acme/hello',
@@ -329,6 +384,15 @@ export const acmeHello = definePlugin({
         handler: ({ params }) => ({ text: \`\${options.greeting}, \${params.name}\` }),
       }),
     )
+    ctx.contribute(GraphQLContributions, () => ({
+      query: {
+        acmeHello: {
+          type: new GraphQLNonNull(GraphQLString),
+          args: { name: { type: new GraphQLNonNull(GraphQLString) } },
+          resolve: (_root, args: { name: string }) => \`\${options.greeting}, \${args.name}\`,
+        },
+      },
+    }))
   },
 })
 `

@@ -1,7 +1,7 @@
 // better-auth configured for backlex: the kernel's Database through Kysely, backlex_auth_*
 // tables, bearer tokens, magic link and email OTP through the Email service.
 import type { DatabaseAdapter, EmailAdapter, LoggerAdapter } from '@backlex/kernel'
-import { type BetterAuthOptions, betterAuth } from 'better-auth'
+import { betterAuth } from 'better-auth'
 import { APIError } from 'better-auth/api'
 import { bearer } from 'better-auth/plugins/bearer'
 import { emailOTP } from 'better-auth/plugins/email-otp'
@@ -22,10 +22,17 @@ export interface AuthSession {
   user: { id: string; name: string; email: string; emailVerified: boolean }
 }
 
-/** The part of a better-auth instance backlex uses (a narrow type keeps type-checking fast). */
+/**
+ * The part of a better-auth instance backlex uses, in backlex's own types: a narrow type keeps
+ * type-checking fast, and better-auth's option types name other runtimes' modules (`bun:sqlite`)
+ * that a user's strict `tsc` without `skipLibCheck` cannot resolve.
+ */
 export interface BetterAuthInstance {
-  /** The options better-auth was created with (e.g. for `getMigrations` checks). */
-  readonly options: BetterAuthOptions
+  /**
+   * The options better-auth was created with (e.g. for better-auth's `getMigrations`), opaque
+   * here for the reason above.
+   */
+  readonly options: Readonly<Record<string, unknown>>
   handler(request: Request): Promise<Response>
   api: { getSession(input: { headers: Headers }): Promise<AuthSession | null> }
   /** better-auth's context: the trusted origins it checks `Origin` and callback URLs against. */
