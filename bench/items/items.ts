@@ -1,9 +1,11 @@
 // The items API under load. One SQLite file with 1,000 `articles`; a role `reader` whose read
 // permission has a filter (status = published); an API key with that role. Two routes under
-// autocannon (20 connections, 10 s after a 3 s warm-up): a backlex server (@backlex/node serve)
-// and a bare node:http + node:sqlite server running the same queries, one after the other.
-// Usage: node items.ts [--duration 10] [--connections 20] [--api-key-cache <seconds>]
-// [--route list|one] [--profile <dir>].
+// autocannon (20 connections): a backlex server (@backlex/node serve) and bare node:http +
+// node:sqlite servers running the same queries, all running at once and measured in
+// interleaved rounds (A B C, then C B A, ...), so that a change in the machine's load falls on
+// all of them alike; ratios are taken per round, then their median.
+// Usage: node items.ts [--rounds 3] [--duration 5] [--connections 20] [--warmup 3]
+// [--api-key-cache <seconds>] [--route list|one] [--profile <dir>].
 // Run `pnpm build` first.
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -16,7 +18,10 @@ import autocannon from 'autocannon'
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    /** Seconds of load per server, route and round. */
+    duration: { type: 'string', default: '5' },
+    /** Rounds; each measures every server once per route, in alternating order. */
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     /** Writes a CPU profile of the backlex server into this directory. */
@@ -30,6 +35,8 @@ const { values } = parseArgs({
 if (values.route !== undefined && !['list', 'one'].includes(values.route))
   throw new Error('--route is list or one')
 const duration = Number(values.duration)
+const rounds = Number(values.rounds)
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds is a positive integer')
 const connections = Number(values.connections)
 const warmup = Number(values.warmup)
 const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url))
@@ -180,15 +187,44 @@ async function load(url: string, key: string | null, seconds: number): Promise<M
   }
 }
 
-async function measure(base: string, key: string | null, paths: string[], child: ChildProcess) {
-  const out: (Measured & { rss: number })[] = []
+/** One server under test: how to reach it and whether its requests carry the API key. */
+interface Subject {
+  name: string
+  base: string
+  key: string | null
+  child: ChildProcess
+}
+
+type Run = Measured & { rss: number; load: number }
+
+/**
+ * Warms every route of every subject, then measures them in `rounds` rounds, each subject once
+ * per route and round, in alternating order (forwards, then backwards), so that drift in the
+ * machine's load falls on all alike. Returns runs[subject][route][round].
+ */
+async function interleaved(subjects: Subject[], paths: string[]): Promise<Run[][][]> {
+  const runs: Run[][][] = subjects.map(() => paths.map(() => []))
   // Warm every route first: the JIT and the caches then serve the measured runs alike.
-  for (const path of paths) await load(`${base}${path}`, key, warmup)
-  for (const path of paths) {
-    const measured = await load(`${base}${path}`, key, duration)
-    out.push({ ...measured, rss: await rssOf(child) })
+  for (const s of subjects) for (const path of paths) await load(`${s.base}${path}`, s.key, warmup)
+  for (let round = 0; round < rounds; round++) {
+    const order = subjects.map((_, i) => i)
+    if (round % 2 === 1) order.reverse()
+    for (const [p, path] of paths.entries()) {
+      for (const i of order) {
+        const s = subjects[i] as Subject
+        const load1 = loadavg()[0] ?? 0
+        const measured = await load(`${s.base}${path}`, s.key, duration)
+        runs[i]?.[p]?.push({ ...measured, rss: await rssOf(s.child), load: load1 })
+      }
+    }
   }
-  return out
+  return runs
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
 const loadBefore = loadavg()[0] ?? 0
@@ -215,40 +251,47 @@ try {
   const listed = (check.body as { data: { status: string }[] }).data
   if (listed.length !== 10 || listed.some((a) => a.status !== 'published'))
     throw new Error('unexpected list')
-  const server = await measure(base, key, paths, backlex)
-  const anonymous = await measure(base, null, paths, backlex)
-  await stop(backlex)
-
-  const baselines: Record<string, (Measured & { rss: number })[]> = {}
-  for (const mode of ['bare', 'bare-items']) {
-    const barePort = await freePort()
-    const bare = await start([mode, filename, String(barePort), key])
-    baselines[mode] = await measure(`http://127.0.0.1:${barePort}`, key, paths, bare)
-    await stop(bare)
+  const subjects: Subject[] = [
+    { name: 'backlex', base, key, child: backlex },
+    { name: 'backlex, anonymous (no API key)', base, key: null, child: backlex },
+  ]
+  const bare: Record<string, string> = {
+    bare: 'bare, item query + key lookup',
+    'bare-items': 'bare, item query',
   }
+  for (const [mode, name] of Object.entries(bare)) {
+    const barePort = await freePort()
+    const child = await start([mode, filename, String(barePort), key])
+    subjects.push({ name, base: `http://127.0.0.1:${barePort}`, key, child })
+  }
+  const runs = await interleaved(subjects, paths)
+  const loadAfter = loadavg()[0] ?? 0
+  for (const s of new Set(subjects.map((x) => x.child))) await stop(s)
 
   const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`
+  const loads = runs.flat(2).map((r) => r.load)
   console.log(
-    `Node ${process.version}, ${platform()} ${cpus().length} cores (${cpus()[0]?.model.trim()}), load ${loadBefore.toFixed(1)} before the run; ${connections} connections, ${duration} s after ${warmup} s warm-up; API key cache ${cacheTtl === undefined ? 'default' : `${cacheTtl} s`}`,
+    `Node ${process.version}, ${platform()} ${cpus().length} cores (${cpus()[0]?.model.trim()}); load (1 min) ${loadBefore.toFixed(1)} before, ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during, ${loadAfter.toFixed(1)} after; ${connections} connections, ${rounds} interleaved rounds of ${duration} s per server and route after ${warmup} s warm-up; API key cache ${cacheTtl === undefined ? 'default' : `${cacheTtl} s`}`,
   )
-  console.log('| route | server | req/s | p50 | p99 | RSS | errors | backlex / this |')
+  console.log(
+    '| route | server | req/s, median (rounds) | p50 | p99 | RSS | errors | backlex / this, median of rounds (rounds) |',
+  )
   console.log('|---|---|---|---|---|---|---|---|')
-  const row = (route: string, name: string, m: Measured & { rss: number }, ratio: string) =>
-    console.log(
-      `| \`${route}\` | ${name} | ${Math.round(m.rps)} | ${m.p50} ms | ${m.p99} ms | ${mb(m.rss)} | ${m.errors} | ${ratio} |`,
-    )
-  paths.forEach((path, i) => {
-    const b = server[i] as Measured & { rss: number }
+  paths.forEach((path, p) => {
     const route = path === routes[1] ? '/api/items/articles/:id' : path
-    row(route, 'backlex', b, '')
-    row(route, 'backlex, anonymous (no API key)', anonymous[i] as Measured & { rss: number }, '')
-    for (const [mode, label] of [
-      ['bare', 'bare, item query + key lookup'],
-      ['bare-items', 'bare, item query'],
-    ] as const) {
-      const r = baselines[mode]?.[i] as Measured & { rss: number }
-      row(route, label, r, `${((b.rps / r.rps) * 100).toFixed(0)}%`)
-    }
+    const ours = runs[0]?.[p] ?? []
+    subjects.forEach((s, i) => {
+      const mine = runs[i]?.[p] ?? []
+      const rps = mine.map((r) => r.rps)
+      const ratios = mine.map((r, round) => ((ours[round]?.rps ?? 0) / r.rps) * 100)
+      const ratio =
+        i < 2
+          ? ''
+          : `${median(ratios).toFixed(0)}% (${ratios.map((x) => x.toFixed(0)).join(', ')}%)`
+      console.log(
+        `| \`${route}\` | ${s.name} | ${Math.round(median(rps))} (${rps.map(Math.round).join(', ')}) | ${median(mine.map((r) => r.p50))} ms | ${median(mine.map((r) => r.p99))} ms | ${mb(Math.max(...mine.map((r) => r.rss)))} | ${mine.reduce((n, r) => n + r.errors, 0)} | ${ratio} |`,
+      )
+    })
   })
 } finally {
   rmSync(dir, { recursive: true, force: true })

@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  // report-loaded is loaded with `--import` into `backlex dev`'s server process.
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    'report-loaded': 'src/dev/report-loaded.ts',
+  },
   format: ['esm'],
   dts: { entry: 'src/index.ts' },
   clean: true,

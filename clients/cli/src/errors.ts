@@ -2,6 +2,7 @@
 // with their own codes; `hints.ts` says what to do about each.
 import { relative } from 'node:path'
 import { BacklexError } from '@backlex/kernel'
+import { sourceLocationOf } from './error-location.js'
 
 /** A path as the user would type it: relative to the working directory when inside it. */
 const shown = (path: string) => {
@@ -31,16 +32,26 @@ export const CliErrors = {
         : `No config file in ${where} (looked for ${tried.join(', ')}).`,
       { where },
     ),
-  CONFIG_LOAD_FAILED: (path: string, cause: unknown) =>
-    withCause(
+  CONFIG_LOAD_FAILED: (path: string, cause: unknown) => {
+    const message = cause instanceof Error ? cause.message : String(cause)
+    // Where: `backlex.config.ts:12:5`, or the file it imports that failed.
+    const at = sourceLocationOf(cause, process.cwd())
+    const where = at ? ` at ${shown(at.file)}:${at.line}${at.column ? `:${at.column}` : ''}` : ''
+    return withCause(
       new BacklexError(
         'CLI_CONFIG_LOAD_FAILED',
         500,
-        `Loading ${shown(path)} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-        { path, cause: causeCode(cause) },
+        `Loading ${shown(path)} failed${where}: ${message}`,
+        {
+          path,
+          cause: causeCode(cause),
+          message,
+          ...(at ? { location: at } : {}),
+        },
       ),
       cause,
-    ),
+    )
+  },
   CONFIG_INVALID: (path: string, problem: string) =>
     new BacklexError('CLI_CONFIG_INVALID', 500, `${shown(path)} ${problem}.`, { path }),
   TYPESCRIPT_UNSUPPORTED: (path: string) =>

@@ -1,8 +1,48 @@
 // What to do about each error code a command can end with, in the user's words. The
 // kernel's messages say what went wrong; these say how to fix it.
 import type { BacklexError } from '@backlex/kernel'
+import { installCommand, type PackageManager } from './package-manager.js'
 
-type Hint = (details: Record<string, unknown>) => string
+/** What a hint may use besides the error: the project's package manager, for install commands. */
+export interface HintContext {
+  packageManager: PackageManager
+}
+
+type Hint = (details: Record<string, unknown>, context: HintContext) => string
+
+/**
+ * The packages that provide well-known services, by service id (the first is the usual one).
+ * @example
+ * SERVICE_PACKAGES['backlex.permissions'] // ['@backlex/permissions']
+ */
+export const SERVICE_PACKAGES: Readonly<Record<string, readonly string[]>> = {
+  'backlex.database': ['@backlex/sqlite', '@backlex/postgres'],
+  'backlex.permissions': ['@backlex/permissions'],
+  'backlex.collections': ['@backlex/collections'],
+  'backlex.items': ['@backlex/collections'],
+  'backlex.activity': ['@backlex/collections'],
+  'backlex.auth': ['@backlex/auth'],
+  'backlex.email': ['@backlex/email'],
+  'backlex.realtime': ['@backlex/realtime'],
+}
+
+/** Advice for a missing service: install and add its package when a known one provides it. */
+const missingProvider: Hint = (d, { packageManager }) => {
+  const packages = SERVICE_PACKAGES[String(d.service)]
+  const first = packages?.[0]
+  if (!packages || first === undefined) {
+    return `Add a plugin that provides ${q(d.service)} to \`plugins\` in your config, or remove ${q(d.plugin)}.`
+  }
+  const install = packages
+    .map((name) => `\`${installCommand(packageManager, [name])}\``)
+    .join(' or ')
+  const which = packages.length === 1 ? first : packages.join(' or ')
+  return `${which} provides it: install it (${install}) and add its plugin to \`plugins\` in your config, or remove ${q(d.plugin)}.`
+}
+
+/** The package a failed import names, e.g. `Cannot find package '@backlex/x' imported from`. */
+const missingPackage = (message: unknown) =>
+  /Cannot find package '((?:@[^/']+\/)?[^/']+)/.exec(String(message ?? ''))?.[1]
 
 const q = (value: unknown) => `"${String(value)}"`
 const pluginBug: Hint = (d) =>
@@ -13,17 +53,20 @@ const configLoadHint =
 const strippedOnly =
   'Node strips TypeScript types but does not compile TypeScript-only syntax: replace enums, namespaces and constructor parameter properties with plain code.'
 /** Causes of a failed config import, by Node's error code. */
-const configLoadHints: Record<string, string> = {
-  ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX: strippedOnly,
-  ERR_MODULE_NOT_FOUND:
-    'Install the missing package (e.g. `pnpm add <name>`), and write imports of your own TypeScript files with their extension (`./plugin.ts`).',
-  ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING:
+const configLoadHints: Record<string, Hint> = {
+  ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX: () => strippedOnly,
+  ERR_MODULE_NOT_FOUND: (d, { packageManager }) => {
+    const name = missingPackage(d.message)
+    return name
+      ? `Install it (\`${installCommand(packageManager, [name])}\`), or fix the import's name.`
+      : 'Write imports of your own TypeScript files with their extension (`./plugin.ts`), and check the path.'
+  },
+  ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING: () =>
     'Node does not strip types of TypeScript files inside node_modules: import the package’s built JavaScript instead.',
 }
 
 const hints: Record<string, Hint> = {
-  MISSING_PROVIDER: (d) =>
-    `Add a plugin that provides ${q(d.service)} to \`plugins\` in your config, or remove ${q(d.plugin)}.`,
+  MISSING_PROVIDER: missingProvider,
   DUPLICATE_PROVIDER: (d) =>
     `Keep only one of ${q(d.plugin)} and ${q(d.other)} in \`plugins\`: each service has one provider.`,
   DEPENDENCY_CYCLE: () =>
@@ -45,8 +88,8 @@ const hints: Record<string, Hint> = {
     `Check the settings of ${q(d.plugin)} and what it connects to; run again with --verbose for details.`,
   MIGRATION_FAILED: (d) =>
     `Fix migration ${q(d.migration)} of ${q(d.plugin)}, then run \`backlex migrate\` again; \`backlex migrate --status\` shows what has run.`,
-  NO_DATABASE: () =>
-    'Add a Database plugin (e.g. @backlex/sqlite or @backlex/postgres) to `plugins`.',
+  NO_DATABASE: (_d, { packageManager }) =>
+    `Add a Database plugin to \`plugins\`: @backlex/sqlite (\`${installCommand(packageManager, ['@backlex/sqlite'])}\`) or @backlex/postgres.`,
   SERVICE_NOT_DECLARED: pluginBug,
   REGISTER_PHASE_ONLY: pluginBug,
   SERVICE_UNAVAILABLE: () => 'Add a plugin that provides this service to `plugins` in your config.',
@@ -58,7 +101,8 @@ const hints: Record<string, Hint> = {
     'Set DATABASE_URL, or give postgres() a connectionString in your config.',
   CLI_CONFIG_NOT_FOUND: () =>
     'Run the command in your project’s directory, create a backlex.config.ts that does `export default defineConfig({ plugins: [] })`, or pass --config <path>.',
-  CLI_CONFIG_LOAD_FAILED: (d) => configLoadHints[String(d.cause)] ?? configLoadHint,
+  CLI_CONFIG_LOAD_FAILED: (d, context) =>
+    configLoadHints[String(d.cause)]?.(d, context) ?? configLoadHint,
   CLI_CONFIG_INVALID: () =>
     "The config must `export default defineConfig({ plugins: [...] })`, with defineConfig from '@backlex/kernel'.",
   CLI_TYPESCRIPT_UNSUPPORTED: () =>
@@ -72,6 +116,9 @@ const hints: Record<string, Hint> = {
  * @example
  * hintFor(NodeErrors.ADDRESS_IN_USE('0.0.0.0', 3000)) // 'Stop the other process, or ...'
  */
-export function hintFor(error: BacklexError): string | undefined {
-  return hints[error.code]?.(error.details ?? {})
+export function hintFor(
+  error: BacklexError,
+  context: HintContext = { packageManager: 'npm' },
+): string | undefined {
+  return hints[error.code]?.(error.details ?? {}, context)
 }

@@ -1,7 +1,7 @@
 // Turns any error a command ends with into one paragraph for stderr: the code, what went
 // wrong and what to do. Stack traces only with --verbose: they help plugin authors, not users.
 import { isBacklexError } from '@backlex/kernel'
-import { hintFor } from './hints.js'
+import { type HintContext, hintFor } from './hints.js'
 
 function stackOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error)
@@ -22,10 +22,13 @@ const sentence = (text: string) => {
  * @example
  * process.stderr.write(formatError(error, { verbose: false }))
  */
-export function formatError(error: unknown, options: { verbose: boolean }): string {
+export function formatError(
+  error: unknown,
+  options: { verbose: boolean } & Partial<HintContext>,
+): string {
   let paragraph: string
   if (isBacklexError(error)) {
-    const hint = hintFor(error)
+    const hint = hintFor(error, { packageManager: options.packageManager ?? 'npm' })
     paragraph = `backlex: ${error.code}: ${sentence(error.message)}${hint ? ` ${hint}` : ''}`
   } else {
     const message = error instanceof Error ? error.message : String(error)

@@ -9,6 +9,7 @@ import { plugins } from './commands/plugins.js'
 import { routes } from './commands/routes.js'
 import { start } from './commands/start.js'
 import { CliErrors, USAGE_CODES } from './errors.js'
+import { detectPackageManager } from './package-manager.js'
 import { formatError } from './report-error.js'
 
 const commands: readonly Command[] = [dev, start, migrate, plugins, routes, mcp]
@@ -56,7 +57,12 @@ export async function runCli(argv: readonly string[]): Promise<number | 'running
     }
     return await command.run(values, args)
   } catch (error) {
-    process.stderr.write(formatError(error, { verbose: args.includes('--verbose') }))
+    process.stderr.write(
+      formatError(error, {
+        verbose: args.includes('--verbose'),
+        packageManager: detectPackageManager(process.cwd(), process.env),
+      }),
+    )
     const code = (error as { code?: unknown }).code
     return typeof code === 'string' && USAGE_CODES.has(code) ? 2 : 1
   }

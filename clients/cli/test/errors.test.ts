@@ -42,7 +42,10 @@ describe.each(['plugins', 'routes', 'migrate', 'start'])(
       )
       expect(code).toBe(1)
       expectParagraph(stderr, 'CLI_CONFIG_LOAD_FAILED')
-      expect(stderr).toContain('Loading backlex.config.ts failed: SECRET is not set.')
+      // Where it failed, as file:line:column of the user's file.
+      expect(stderr).toContain(
+        'Loading backlex.config.ts failed at backlex.config.ts:1:7: SECRET is not set.',
+      )
       expect(stderr).toContain('--verbose')
     })
 
@@ -128,7 +131,62 @@ describe('config errors in detail', () => {
     expect(code).toBe(1)
     expectParagraph(stderr, 'CLI_CONFIG_LOAD_FAILED')
     expect(stderr).toContain("Cannot find package '@backlex/not-installed'")
-    expect(stderr).toContain('Install the missing package')
+    // In the package manager of the project: this one sits in the pnpm workspace.
+    expect(stderr).toContain('Install it (`pnpm add @backlex/not-installed`)')
+  })
+
+  it('names the install command of the project’s own package manager', async () => {
+    const { stderr } = await inProject(
+      {
+        'package-lock.json': '{}',
+        'backlex.config.ts':
+          "import { auth } from '@backlex/not-installed'\nexport default { plugins: [auth()] }\n",
+      },
+      'routes',
+    )
+    expect(stderr).toContain('Install it (`npm install @backlex/not-installed`)')
+  })
+
+  it('names the package that provides a well-known missing service', async () => {
+    const config = `import { defineConfig, definePlugin, defineService } from '@backlex/kernel'
+const Permissions = defineService<object>('backlex.permissions')
+const blog = definePlugin({ name: '@test/blog', version: '1.0.0', requires: [Permissions] })
+export default defineConfig({ plugins: [blog()] })
+`
+    const { code, stderr } = await inProject(
+      { 'yarn.lock': '', 'backlex.config.ts': config },
+      'plugins',
+    )
+    expect(code).toBe(1)
+    expectParagraph(stderr, 'MISSING_PROVIDER')
+    expect(stderr).toContain(
+      '@backlex/permissions provides it: install it (`yarn add @backlex/permissions`) and add its plugin to `plugins` in your config, or remove "@test/blog".',
+    )
+  })
+
+  it('points at the file, line and column of an error in a file the config imports', async () => {
+    const { code, stderr } = await inProject(
+      {
+        'backlex.config.ts':
+          "import { secret } from './settings.ts'\nexport default { plugins: [], secret }\n",
+        'settings.ts': 'const env = {}\n\nexport const secret: string = env.x.y\n',
+      },
+      'routes',
+    )
+    expect(code).toBe(1)
+    expectParagraph(stderr, 'CLI_CONFIG_LOAD_FAILED')
+    expect(stderr).toMatch(
+      /^backlex: CLI_CONFIG_LOAD_FAILED: Loading backlex\.config\.ts failed at settings\.ts:3:\d+: Cannot read properties of undefined/,
+    )
+  })
+
+  it('points at the line and column of a syntax error', async () => {
+    const { stderr } = await inProject(
+      { 'backlex.config.ts': 'export default {\n  plugins: [],,\n}\n' },
+      'routes',
+    )
+    expectParagraph(stderr, 'CLI_CONFIG_LOAD_FAILED')
+    expect(stderr).toContain('Loading backlex.config.ts failed at backlex.config.ts:2:15: ')
   })
 
   it('reports a plugin entry that is not a plugin', async () => {

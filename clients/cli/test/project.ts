@@ -40,9 +40,13 @@ export async function createProject(files: Record<string, string>): Promise<Proj
   return { dir, write, remove: () => rm(dir, { recursive: true, force: true }) }
 }
 
-/** The environment for a CLI run: none of the caller's PORT, HOST or DATABASE_URL. */
+/**
+ * The environment for a CLI run: none of the caller's PORT, HOST or DATABASE_URL, and none of
+ * the variables a package manager sets (the tests may run under `pnpm test`), as from a shell.
+ */
 export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const { PORT: _p, HOST: _h, DATABASE_URL: _d, NODE_ENV: _n, ...rest } = process.env
+  for (const name of Object.keys(rest)) if (name.startsWith('npm_')) delete rest[name]
   return { ...rest, ...extra }
 }
 

@@ -111,18 +111,20 @@ describe.each(dialects.filter((d) => d.available))('graphql mutations on $dialec
       { title: 'A', views: 7 },
       { title: 'B', views: 7 },
     ])
-    const del = await t.gql<{ articlesDeleteMany: string[] }>(
+    const del = await t.gql<{ articlesDeleteMany: number[] }>(
       'mutation { articlesDeleteMany(filter: { title: { _in: ["A", "B", "Third"] } }) }',
       undefined,
       EDITOR,
     )
     expect(del.data?.articlesDeleteMany).toHaveLength(2)
-    const one = await t.gql<{ articlesDelete: string }>(
+    // Integer keys come back as numbers, as REST gives them.
+    expect(del.data?.articlesDeleteMany?.every((key) => Number.isInteger(key))).toBe(true)
+    const one = await t.gql<{ articlesDelete: number }>(
       'mutation { articlesDelete(id: 2) }',
       undefined,
       EDITOR,
     )
-    expect(one.data?.articlesDelete).toBe('2')
+    expect(one.data?.articlesDelete).toBe(2)
     const refused = await t.gql('mutation { articlesDelete(id: 3) }', undefined, EDITOR)
     expect(codes(refused).length).toBe(1)
     const left = await t.sql<{ title: string }>('select title from c_main_articles order by id')

@@ -8,4 +8,5 @@ export {
   withNodeDefaults,
 } from './defaults.js'
 export { type NodeErrorCode, NodeErrors } from './errors.js'
+export { formatRequestLine, type RequestLogEntry } from './request-log.js'
 export { type NodeServer, type ServeOptions, serve } from './serve.js'

@@ -5,6 +5,7 @@ import { createAdaptorServer } from '@hono/node-server'
 import { type NodeDefaultsOptions, nodeRuntime, withNodeDefaults } from './defaults.js'
 import { NodeErrors } from './errors.js'
 import { listen, trackRequests } from './http-server.js'
+import { formatRequestLine, pathOf, type RequestLogEntry } from './request-log.js'
 
 export interface ServeOptions extends NodeDefaultsOptions {
   /** Port to listen on; 0 picks a free one. Default: the `PORT` variable, else 3000. */
@@ -19,6 +20,11 @@ export interface ServeOptions extends NodeDefaultsOptions {
   signals?: boolean
   /** How long a graceful shutdown waits for in-flight requests, in ms (default 10,000). */
   shutdownTimeoutMs?: number
+  /**
+   * Log each request: `true` prints `GET /api/notes 200 3ms` lines on stdout, a function gets
+   * each entry. Off by default (production logs are the Logger's); `backlex dev` turns it on.
+   */
+  requestLog?: boolean | ((entry: RequestLogEntry) => void)
 }
 
 /** A running server. */
@@ -82,8 +88,24 @@ export async function serve(
   await kernel.boot()
   const logger = kernel.get(Logger)
 
+  const requestLog =
+    options.requestLog === true
+      ? (entry: RequestLogEntry) => process.stdout.write(`${formatRequestLine(entry)}\n`)
+      : options.requestLog || undefined
   const server = createAdaptorServer({
-    fetch: (request, bindings) => kernel.fetch(request, bindings),
+    fetch: requestLog
+      ? async (request: Request, bindings: unknown) => {
+          const started = performance.now()
+          const response = await kernel.fetch(request, bindings)
+          requestLog({
+            method: request.method,
+            path: pathOf(request.url),
+            status: response.status,
+            ms: performance.now() - started,
+          })
+          return response
+        }
+      : (request: Request, bindings: unknown) => kernel.fetch(request, bindings),
     hostname,
   }) as Server
   const graceful = trackRequests(server)

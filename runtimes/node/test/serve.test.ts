@@ -7,7 +7,7 @@ import { isBacklexError } from '@backlex/kernel'
 import { sqlite } from '@backlex/sqlite'
 import { silentLogger } from '@backlex/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type NodeServer, serve } from '../src/index.js'
+import { type NodeServer, type RequestLogEntry, serve } from '../src/index.js'
 import { hello, needsMailer } from './plugins.js'
 import { blocking, streaming } from './slow-plugin.js'
 
@@ -39,6 +39,21 @@ const refusesConnections = (port: number) =>
   })
 
 describe('serve', () => {
+  it('logs each request to requestLog (method, path without query, status, ms), off by default', async () => {
+    const entries: RequestLogEntry[] = []
+    const server = await start(
+      { plugins: [hello()], logger: silentLogger() },
+      { hostname: '127.0.0.1', requestLog: (entry) => entries.push(entry) },
+    )
+    await fetch(`${server.url}/api/hello/ada?token=secret`)
+    await fetch(`${server.url}/api/nope`, { method: 'POST' })
+    expect(entries.map(({ ms: _ms, ...rest }) => rest)).toEqual([
+      { method: 'GET', path: '/api/hello/ada', status: 200 },
+      { method: 'POST', path: '/api/nope', status: 404 },
+    ])
+    expect(entries.every((e) => e.ms >= 0 && e.ms < 60_000)).toBe(true)
+  })
+
   it('answers /health and plugin routes over HTTP', async () => {
     const lines = silentLogger().lines
     const server = await start(

@@ -22,7 +22,8 @@ import {
 } from '../resolve/resolvers.js'
 import { changesSubscriber } from '../resolve/subscriptions.js'
 import { changeType } from './change-types.js'
-import { collectionTypes } from './collection-types.js'
+import { collectionTypes, keyType } from './collection-types.js'
+import { scalarOf } from './scalars.js'
 import type { SchemaView } from './view.js'
 
 type Fields = GraphQLFieldConfigMap<unknown, GraphQLContext>
@@ -130,13 +131,16 @@ export function buildSchema(
       }
     }
     if (t.view.delete) {
+      // Keys come back in the key's own type (Int for integer keys), as the object's key field
+      // and REST give them; ID would turn 3 into "3". Arguments stay ID: they accept both.
+      const key = scalarOf(keyType(t.view.definition))
       mutation[`${slug}Delete`] = {
-        type: GraphQLID,
+        type: key,
         args: { id: { type: new GraphQLNonNull(GraphQLID) } },
         resolve: resolvers.remove,
       }
       mutation[`${slug}DeleteMany`] = {
-        type: idList,
+        type: new GraphQLList(new GraphQLNonNull(key)),
         args: { ids: { type: idList }, filter: { type: t.filter } },
         resolve: resolvers.removeMany,
       }

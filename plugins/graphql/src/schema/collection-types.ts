@@ -18,7 +18,7 @@ import {
 import type { GraphQLContext } from '../contributions.js'
 import { operatorsOf } from './operators.js'
 import { GraphQLJSON, scalarOf } from './scalars.js'
-import type { CollectionView, SchemaView } from './view.js'
+import { type CollectionView, keyType, type SchemaView } from './view.js'
 
 export interface CollectionTypes {
   readonly view: CollectionView
@@ -40,26 +40,24 @@ export const NUMERIC: ReadonlySet<FieldType> = new Set([
   'decimal',
 ])
 
-/** The key type of a collection, as a field type. */
-export function keyType(def: CollectionDefinition): FieldType {
-  return def.primaryKey.type === 'integer'
-    ? 'integer'
-    : def.primaryKey.type === 'uuid'
-      ? 'uuid'
-      : 'string'
-}
+export { keyType }
 
-/** Columns of a collection: key, plain fields and many-to-one keys, with their types. */
+/**
+ * Columns of a collection: key, plain fields and many-to-one keys, with their types. A
+ * many-to-one key has its target's key type (`keyTypes` holds every collection, readable or
+ * not), so GraphQL answers `3` where REST does, not `"3"`.
+ */
 export function columnsOf(
   def: CollectionDefinition,
-  lookup: (slug: string) => CollectionDefinition | undefined,
+  keyTypes: ReadonlyMap<string, FieldType>,
 ): Map<string, FieldType> {
   const columns = new Map<string, FieldType>([[def.primaryKey.name, keyType(def)]])
   for (const field of def.fields) columns.set(field.name, field.type)
   for (const relation of def.relations) {
     if (relation.type !== 'm2o') continue
-    const target = relation.collection === def.slug ? def : lookup(relation.collection)
-    columns.set(relation.field, target ? keyType(target) : 'string')
+    const target =
+      relation.collection === def.slug ? keyType(def) : keyTypes.get(relation.collection)
+    columns.set(relation.field, target ?? 'string')
   }
   return columns
 }
@@ -79,12 +77,11 @@ export const relationArgs = (filter: GraphQLInputObjectType) => ({
  */
 export function collectionTypes(view: SchemaView): Map<string, CollectionTypes> {
   const all = new Map<string, CollectionTypes>()
-  const lookup = (slug: string) => view.collections.get(slug)?.definition
   const readable = (relation: RelationDefinition) => all.get(relation.collection)
 
   for (const [slug, cv] of view.collections) {
     const def = cv.definition
-    const columns = columnsOf(def, lookup)
+    const columns = columnsOf(def, view.keyTypes)
     const visible = [...columns].filter(([name]) => cv.read.has(name))
     const relations = def.relations.filter((r) => cv.read.has(r.field))
 

@@ -1,6 +1,6 @@
 // What one caller may see of a workspace: per collection, the fields it may read and write.
 // Built on every request from cached services; its key names the schema to build or reuse.
-import type { CollectionDefinition, CollectionsService } from '@backlex/collections'
+import type { CollectionDefinition, CollectionsService, FieldType } from '@backlex/collections'
 import type { Principal } from '@backlex/kernel'
 import type { AccessRules, PermissionAction, PermissionsService } from '@backlex/permissions'
 
@@ -19,8 +19,22 @@ export interface SchemaView {
   readonly version: number
   readonly roles: readonly string[]
   readonly collections: ReadonlyMap<string, CollectionView>
+  /**
+   * The key type of every collection of the workspace, readable or not: a many-to-one key to a
+   * collection the caller cannot read is still shown, with its own type (Int for integer keys).
+   */
+  readonly keyTypes: ReadonlyMap<string, FieldType>
   /** Workspace, schema version, role set and the access fingerprint: one schema per key. */
   readonly key: string
+}
+
+/** The key type of a collection, as a field type. */
+export function keyType(def: CollectionDefinition): FieldType {
+  return def.primaryKey.type === 'integer'
+    ? 'integer'
+    : def.primaryKey.type === 'uuid'
+      ? 'uuid'
+      : 'string'
 }
 
 /** Every field name of a collection: its key, plain fields and relation fields. */
@@ -98,6 +112,7 @@ export async function schemaView(
     version,
     roles,
     collections: map,
+    keyTypes: new Map(definitions.map((d) => [d.slug, keyType(d)])),
     key: `${workspace}\u0000${version}\u0000${who}\u0000${parts.join(';')}`,
   }
 }
