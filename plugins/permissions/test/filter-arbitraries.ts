@@ -1,6 +1,7 @@
 // fast-check generators for the SQL-vs-JS property test: a table with one column per field type,
 // rows drawn from small pools full of edge cases (NULLs, unicode, LIKE wildcards, negative and
-// fractional numbers, instants around $NOW), and filters over every operator, nesting and variable.
+// fractional numbers, instants around $NOW and ISO week edges), and filters over every operator,
+// nesting, variable and date function (`year(ts)`, `week(d)`, `hour(tm)`, ...).
 import type { Principal } from '@backlex/kernel'
 import fc from 'fast-check'
 import type { FilterSchema, FilterVariables } from '../src/filter/index.js'
@@ -51,6 +52,12 @@ const CHARS = [
   'σ',
   'Σ',
   'ς',
+  'Ü',
+  'ü',
+  'Ж',
+  'ж',
+  'Ǆ',
+  'ǅ',
   '%',
   '_',
   '\\',
@@ -106,6 +113,12 @@ const dates = [
   '2024-02-29',
   '0001-01-01',
   '9999-12-31',
+  // ISO week edges: 2020-12-31 and 2021-01-03 are in week 53 of 2020, 2024-12-30 in week 1 of 2025.
+  '2020-12-31',
+  '2021-01-03',
+  '2021-01-04',
+  '2024-12-30',
+  '2027-01-01',
 ]
 const date = fc.constantFrom(...dates)
 const time = fc.constantFrom('00:00:00', '08:30:00', '12:00:00', '12:00:01', '23:59:59')
@@ -118,7 +131,19 @@ const instant = fc.oneof(
     .date({ min: new Date('1900-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
     .map((d) => d.getTime()),
 )
-const iso = instant.map((t) => new Date(t).toISOString())
+const edgeInstants = [
+  '2021-01-03T23:59:59.999Z',
+  '2021-01-04T00:00:00.000Z',
+  '2024-12-30T00:00:00.500Z',
+  '2024-12-29T23:59:59.000Z',
+  '2016-01-01T00:00:00.000Z',
+].map((s) => Date.parse(s))
+const iso = fc
+  .oneof(
+    { weight: 6, arbitrary: instant },
+    { weight: 1, arbitrary: fc.constantFrom(...edgeInstants) },
+  )
+  .map((t) => new Date(t).toISOString())
 const uuid = fc.constantFrom(...UUIDS)
 
 /** A row in its JSON form (what an API response or a realtime event carries). */
@@ -321,6 +346,36 @@ function operatorEntry(field: Field): fc.Arbitrary<[string, unknown]> {
 
 const FIELDS = Object.keys(schema) as Field[]
 
+const DATE_PARTS = ['year', 'month', 'week', 'day', 'weekday', 'hour', 'minute', 'second'] as const
+const part = fc.oneof(
+  fc.constantFrom(0, 1, 2, 3, 6, 12, 15, 23, 24, 30, 31, 52, 53, 59, 1900, 2023, 2024, 2025),
+  fc.integer({ min: -1, max: 60 }),
+)
+const partValue = fc.oneof(
+  { weight: 4, arbitrary: part },
+  { weight: 1, arbitrary: part.map(String) },
+)
+const partEntry: fc.Arbitrary<[string, unknown]> = fc.oneof(
+  fc.tuple(fc.constantFrom(...COMPARE), partValue),
+  fc.tuple(fc.constantFrom('_in', '_nin'), fc.array(partValue, { maxLength: 4 })),
+  fc.tuple(fc.constantFrom('_between', '_nbetween'), fc.tuple(partValue, partValue)),
+  fc.tuple(fc.constantFrom(...FLAGS), fc.boolean()),
+)
+
+/** `{ "year(ts)": { op: value } }`: date functions over date, date-time and time fields. */
+const functionCondition: fc.Arbitrary<Record<string, unknown>> = fc
+  .oneof(
+    fc.tuple(fc.constantFrom(...DATE_PARTS), fc.constantFrom<Field>('ts', 'dt')),
+    fc.tuple(fc.constantFrom('year', 'month', 'week', 'day', 'weekday'), fc.constant<Field>('d')),
+    fc.tuple(fc.constantFrom('hour', 'minute', 'second'), fc.constant<Field>('tm')),
+  )
+  .chain(([fn, field]) =>
+    fc.oneof(
+      { weight: 4, arbitrary: partEntry.map(([op, v]) => ({ [`${fn}(${field})`]: { [op]: v } })) },
+      { weight: 1, arbitrary: part.map((v) => ({ [`${fn}(${field})`]: v })) },
+    ),
+  )
+
 /** `{ field: { op: value, ... } }` or a bare value (implicit `_eq`). */
 const condition: fc.Arbitrary<Record<string, unknown>> = fc
   .constantFrom(...FIELDS)
@@ -338,6 +393,7 @@ export const filterArbitrary: fc.Arbitrary<Record<string, unknown>> = fc.letrec(
   node: fc.oneof(
     { depthSize: 'small', maxDepth: 4, depthIdentifier: 'filter' },
     { weight: 4, arbitrary: condition },
+    { weight: 1, arbitrary: functionCondition },
     { weight: 1, arbitrary: fc.tuple(condition, condition).map(([a, b]) => ({ ...b, ...a })) },
     {
       weight: 2,

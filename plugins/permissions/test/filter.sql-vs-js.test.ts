@@ -4,7 +4,12 @@ import { createBacklex, Database, type DatabaseAdapter, defineConfig } from '@ba
 import { dialects, silentLogger } from '@backlex/test-utils'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseFilter, prepareFilter } from '../src/filter/index.js'
+import {
+  type FilterNode,
+  parseFilter,
+  prepareFilter,
+  type RelationResolver,
+} from '../src/filter/index.js'
 import {
   filterArbitrary,
   type JsonRow,
@@ -39,16 +44,58 @@ async function createTable(database: DatabaseAdapter): Promise<void> {
     .addColumn('dt', pg ? 'timestamptz' : 'text')
     .addColumn('u', pg ? 'uuid' : 'text')
     .addColumn('j', pg ? 'jsonb' : 'text')
+    .addColumn('p', 'integer')
     .execute()
 }
+
+/**
+ * `p`: a many-to-one key to another row of the table (`parent`); NULL for every fifth row, and past
+ * the last row for some (a key naming no row), so missing related rows are common.
+ */
+const parentOf = (id: number): number | null => (id % 5 === 0 ? null : ((id * 37) % 330) + 1)
+
+/** `parent` leads from a row to the row its `p` names. */
+const relations: RelationResolver = (collection, field) =>
+  collection === 'fc' && field === 'parent'
+    ? {
+        cardinality: 'one',
+        collection: 'fc',
+        table: 'fc_rows',
+        schema,
+        localColumn: 'p',
+        foreignColumn: 'id',
+      }
+    : undefined
 
 function toDatabaseRow(row: JsonRow, pg: boolean): Record<string, unknown> {
   return {
     ...row,
+    p: parentOf(row.id),
     b: row.b === null || pg ? row.b : row.b ? 1 : 0,
     m: row.m === null ? null : String(row.m),
     j: row.j === null ? null : JSON.stringify(row.j),
   }
+}
+
+/**
+ * Sets `reach` (the related rows it may reach) and `followWhen` (the rows whose key it may read)
+ * on every relation of a filter, as the items API does with the caller's rules.
+ */
+function withAccess(
+  node: FilterNode,
+  reach: FilterNode | undefined,
+  followWhen: FilterNode | undefined,
+): FilterNode {
+  if (node.kind === 'relation') {
+    return {
+      ...node,
+      filter: withAccess(node.filter, reach, followWhen),
+      ...(reach ? { reach } : {}),
+      ...(followWhen ? { followWhen } : {}),
+    }
+  }
+  if (node.kind === 'condition') return node
+  return { ...node, children: node.children.map((c) => withAccess(c, reach, followWhen)) }
 }
 
 describe.each(dialects.filter((d) => d.available))('filter SQL vs JS on $dialect', ({ create }) => {
@@ -100,6 +147,117 @@ describe.each(dialects.filter((d) => d.available))('filter SQL vs JS on $dialect
         expect(fromJson).toEqual(sqlIds)
       }),
       { seed, numRuns },
+    )
+  })
+
+  // Through a many-to-one, with NULL and dangling keys, a reach filter (the related rows the
+  // caller may read) and a followWhen filter (the rows whose key it may read): a missing,
+  // unreachable or unfollowed related row reads as a row of NULLs on both sides.
+  it('agrees through a many-to-one whose related row is often missing', async () => {
+    const { db, dialect } = database
+    const byId = new Map(jsonRows.map((row) => [row.id, row]))
+    const expanded = jsonRows.map((row) => {
+      const key = parentOf(row.id)
+      return { ...row, parent: key === null ? null : (byId.get(key) ?? null) }
+    })
+    const relational = fc
+      .tuple(filterArbitrary, filterArbitrary, fc.constantFrom('and', 'or', 'alone'))
+      .map(([inner, outer, how]) =>
+        how === 'alone' ? { parent: inner } : { [`_${how}`]: [outer, { parent: inner }] },
+      )
+    const access = fc.option(filterArbitrary, { freq: 2, nil: undefined })
+    await fc.assert(
+      fc.asyncProperty(
+        relational,
+        access,
+        access,
+        fc.constantFrom(...variableSets),
+        async (input, reachInput, followInput, vars) => {
+          const parsed = parseFilter(input, schema, { collection: 'fc', relations })
+          const ast = withAccess(
+            parsed,
+            reachInput ? parseFilter(reachInput, schema) : undefined,
+            followInput ? parseFilter(followInput, schema) : undefined,
+          )
+          const prepared = prepareFilter(ast, { dialect })
+          const selected = await db
+            .selectFrom('fc_rows')
+            .select('id')
+            .where(prepared.toSql(vars, { table: 'fc_rows' }))
+            .orderBy('id')
+            .execute()
+          const sqlIds = selected.map((r) => Number(r.id))
+          const fromJson = expanded.filter((row) => prepared.matches(row, vars)).map((r) => r.id)
+          expect(fromJson).toEqual(sqlIds)
+        },
+      ),
+      { seed, numRuns: Math.ceil(numRuns / 5) },
+    )
+  })
+
+  // `count(children)`: the rows whose `p` names this one, counted where a filter on them holds
+  // (as the items API narrows them to those the caller may read), then compared as an integer.
+  it('agrees on count() of one-to-many rows', async () => {
+    const { db, dialect } = database
+    const counting: RelationResolver = (collection, field) =>
+      collection === 'fc' && field === 'children'
+        ? {
+            cardinality: 'many',
+            collection: 'fc',
+            table: 'fc_rows',
+            schema,
+            localColumn: 'id',
+            foreignColumn: 'p',
+          }
+        : relations(collection, field)
+    const expanded = jsonRows.map((row) => ({
+      ...row,
+      children: jsonRows.filter((child) => parentOf(child.id) === row.id),
+    }))
+    const amount = fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constantFrom('0', '1'))
+    const comparison = fc.oneof(
+      amount,
+      fc
+        .tuple(fc.constantFrom('_eq', '_neq', '_lt', '_lte', '_gt', '_gte'), amount)
+        .map(([op, n]) => ({ [op]: n })),
+      fc.array(amount, { maxLength: 3 }).map((list) => ({ _in: list })),
+      fc.tuple(amount, amount).map((pair) => ({ _nbetween: pair })),
+    )
+    const input = fc
+      .tuple(comparison, filterArbitrary, fc.constantFrom('and', 'or', 'alone'))
+      .map(([count, other, how]) =>
+        how === 'alone'
+          ? { 'count(children)': count }
+          : { [`_${how}`]: [other, { 'count(children)': count }] },
+      )
+    const counted = fc.option(filterArbitrary, { freq: 2, nil: undefined })
+    const narrow = (node: FilterNode, rows: FilterNode): FilterNode => {
+      if (node.kind === 'relation')
+        return node.quantifier === 'count' ? { ...node, filter: rows } : node
+      if (node.kind === 'condition') return node
+      return { ...node, children: node.children.map((child) => narrow(child, rows)) }
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        input,
+        counted,
+        fc.constantFrom(...variableSets),
+        async (filter, rowsInput, vars) => {
+          let ast = parseFilter(filter, schema, { collection: 'fc', relations: counting })
+          if (rowsInput) ast = narrow(ast, parseFilter(rowsInput, schema))
+          const prepared = prepareFilter(ast, { dialect })
+          const selected = await db
+            .selectFrom('fc_rows')
+            .select('id')
+            .where(prepared.toSql(vars, { table: 'fc_rows' }))
+            .orderBy('id')
+            .execute()
+          const sqlIds = selected.map((r) => Number(r.id))
+          const fromJson = expanded.filter((row) => prepared.matches(row, vars)).map((r) => r.id)
+          expect(fromJson).toEqual(sqlIds)
+        },
+      ),
+      { seed, numRuns: Math.ceil(numRuns / 5) },
     )
   })
 })

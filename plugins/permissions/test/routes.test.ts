@@ -258,12 +258,12 @@ describe.each(dialects.filter((d) => d.available))('/api/permissions on $dialect
     }
     const bad = await t.request('PATCH', `/api/permissions/${id}`, {
       as: ADMIN,
-      body: { filter: { status: { _in: [null] } } },
+      body: { filter: { status: { _between: ['a', null] } } },
     })
     expect(bad.status).toBe(400)
     expect(extensionsOf(bad.body)).toMatchObject({
       code: 'INVALID_FILTER',
-      path: 'filter.status._in.0',
+      path: 'filter.status._between.1',
     })
     expect(await stored()).toEqual([expect.objectContaining({ id, filter: rule.filter })])
   })

@@ -57,10 +57,25 @@ function statementCache(prepare: (sql: string) => SqliteStatement, size = 200) {
   }
 }
 
-/** Opens a database with node:sqlite (Node 22.13+). */
+/**
+ * `lower()` as Unicode lower-cases text (`String.prototype.toLowerCase()`, the folding of the
+ * filter DSL's case-insensitive operators and of `search`), where SQLite's own folds A-Z only.
+ * Other values read as SQLite's `lower()` reads them: NULL stays NULL, numbers become text.
+ */
+export function unicodeLower(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'string') return value.toLowerCase()
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value).toLowerCase()
+  return String(value).toLowerCase()
+}
+
+/** Opens a database with node:sqlite (Node 22.13+), with a Unicode `lower()` (see unicodeLower). */
 export async function openNodeSqlite(options: OpenOptions): Promise<SqliteDatabase> {
   const { DatabaseSync } = await import('node:sqlite')
   const db = new DatabaseSync(options.filename, { timeout: options.busyTimeoutMs })
+  // An application function of the same name and arity replaces the built-in one on this
+  // connection. Deterministic: SQLite may use it in indexes and factor it out of loops.
+  db.function('lower', { deterministic: true, varargs: false }, unicodeLower)
   return {
     close: () => db.close(),
     prepare: statementCache((sql) => {
@@ -73,7 +88,10 @@ export async function openNodeSqlite(options: OpenOptions): Promise<SqliteDataba
   }
 }
 
-/** Opens a database with bun:sqlite (under Bun). */
+/**
+ * Opens a database with bun:sqlite (under Bun). bun:sqlite cannot register functions, so `lower()`
+ * stays SQLite's own (A-Z only): case-insensitive filters and `search` fold ASCII only in SQL.
+ */
 export async function openBunSqlite(options: OpenOptions): Promise<SqliteDatabase> {
   const specifier = 'bun:sqlite'
   const { Database } = (await import(/* @vite-ignore */ specifier)) as {

@@ -31,13 +31,24 @@ export const ItemsErrors = {
         path,
       },
     ),
-  /** The caller may not read (or write) a field it named explicitly. */
-  FIELD_FORBIDDEN: (collection: string, field: string, path: string, access: 'read' | 'write') =>
+  /**
+   * The caller may not read (or write) a field it named explicitly; `related` when the field is a
+   * relation it may read but whose related collection it may not (`fields=author.name`).
+   */
+  FIELD_FORBIDDEN: (
+    collection: string,
+    field: string,
+    path: string,
+    access: 'read' | 'write',
+    related?: string,
+  ) =>
     new BacklexError(
       'FIELD_FORBIDDEN',
       403,
-      `You may not ${access} field "${field}" of "${collection}" (at "${path}").`,
-      { collection, field, path, access },
+      related === undefined
+        ? `You may not ${access} field "${field}" of "${collection}" (at "${path}").`
+        : `You may not read items of "${related}", which field "${field}" of "${collection}" leads to (at "${path}").`,
+      { collection, field, path, access, ...(related === undefined ? {} : { related }) },
     ),
   /** The caller may not perform this action on the collection at all. */
   FORBIDDEN: (collection: string, action: string) =>

@@ -26,7 +26,9 @@ const listQuery = z.looseObject({
   page: text('1-based page of `limit` rows'),
   meta: text('`total_count`, `filter_count` or `*`'),
   aggregate: text('`aggregate[count]=*`, `aggregate[sum]=views`, or JSON'),
-  groupBy: text('Fields to group aggregates by'),
+  groupBy: text(
+    'Fields (or functions, e.g. year(published_at)) to group by; alone: the distinct groups',
+  ),
   deep: text('Per relation: `deep[comments][_limit]=3`, `_filter`, `_sort`, `_offset`, or JSON'),
 })
 const shapeQuery = z.looseObject({
@@ -75,7 +77,7 @@ function queryOf(c: Context, allowed?: ReadonlySet<string>): ItemsQuery {
       }
     }
   }
-  return normalizeQuery(raw)
+  return normalizeQuery(raw, { url: true })
 }
 
 const SHAPE = new Set(['fields', 'deep'])

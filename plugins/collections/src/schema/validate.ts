@@ -17,7 +17,17 @@ export const MAX_IDENTIFIER_LENGTH = 63
 /** `default: "$NOW"` on these types means the current date / time / instant, in UTC. */
 export const NOW_DEFAULT = '$NOW'
 const TEMPORAL: ReadonlySet<FieldType> = new Set(['date', 'time', 'datetime', 'timestamp'])
-const SEARCHABLE: ReadonlySet<FieldType> = new Set(['string', 'text', 'enum', 'uuid'])
+const SEARCHABLE: ReadonlySet<FieldType> = new Set([
+  'string',
+  'text',
+  'enum',
+  'uuid',
+  // Numeric fields match a numeric search term by equality (default: searched).
+  'integer',
+  'bigInteger',
+  'float',
+  'decimal',
+])
 
 /** The physical table of a managed collection. */
 export function managedTableName(workspace: string, slug: string): string {
@@ -50,7 +60,7 @@ export function checkField(field: FieldDefinition): void {
   if (field.precision !== undefined && (field.scale ?? 0) > field.precision)
     throw bad('"scale" cannot exceed "precision"')
   if (field.searchable && !SEARCHABLE.has(field.type))
-    throw bad('only string, text, enum and uuid fields can be searchable')
+    throw bad('only string, text, enum, uuid and numeric fields can be searchable')
   if (field.default === undefined || field.default === null || isNowDefault(field)) return
   try {
     // Postgres-side encoding is the strictest form of the value; it is only checked here.

@@ -1,5 +1,6 @@
 // The validated filter AST that parseFilter produces and both back ends consume.
 import type { CanonicalValue, FieldType, FilterSchema } from './field-types.js'
+import type { DateFunction } from './functions.js'
 import type { VariableReference } from './variables.js'
 
 /** Operators that compare one field with values. */
@@ -51,6 +52,11 @@ export interface ConditionNode {
   readonly operands: readonly Operand[]
   /** Where this condition was written, e.g. `_and.0.title._eq`. */
   readonly path: string
+  /**
+   * A date function applied to `field` first (`year(published_at)`): the condition then compares
+   * that integer, and `type` is `integer`; `fn.type` is the field's own type.
+   */
+  readonly fn?: { readonly name: DateFunction; readonly type: FieldType }
 }
 
 export interface LogicalNode {
@@ -81,6 +87,13 @@ export interface FilterRelation {
    * `{ tags: { name: {...} } }` means `{ tags: { _some: { <through>: { name: {...} } } } }`.
    */
   readonly through?: string
+  /**
+   * `one` only: how a row reads when it has no related row (a NULL key, a dangling key, or a row
+   * the filter may not reach). `nulls` (the default): as a related row of NULLs, SQL's LEFT JOIN
+   * and Directus's answer, so `{ author: { country: { _null: true } } }` holds for an item without
+   * an author. `no-match`: the relation does not hold (a junction row's link to its target).
+   */
+  readonly missing?: 'nulls' | 'no-match'
 }
 
 /** Resolves `field` of `collection` (undefined at the root when no collection was named). */
@@ -92,10 +105,25 @@ export type RelationResolver = (
 export interface RelationNode {
   readonly kind: 'relation'
   readonly field: string
-  /** `one`: the related row matches; `some` / `none`: at least one / no related row matches. */
-  readonly quantifier: 'one' | 'some' | 'none'
+  /**
+   * `one`: the related row matches; `some` / `none`: at least one / no related row matches;
+   * `count`: the number of related rows matching `filter` satisfies `count` (`count(comments)`).
+   */
+  readonly quantifier: 'one' | 'some' | 'none' | 'count'
   readonly relation: FilterRelation
   readonly filter: FilterNode
+  /**
+   * `one` only: the related rows the filter may reach (e.g. those the caller may read). A related
+   * row outside it counts as missing (see `FilterRelation.missing`); without it, every row counts.
+   */
+  readonly reach?: FilterNode
+  /**
+   * `one` only: the rows (of this side) on which the relation may be followed, e.g. those where
+   * the caller may read the key. On other rows the related row counts as missing.
+   */
+  readonly followWhen?: FilterNode
+  /** `count` only: the condition on the number (its field names the relation, its type is integer). */
+  readonly count?: ConditionNode
   readonly path: string
 }
 
@@ -114,6 +142,9 @@ export function variablesOf(node: FilterNode, into = new Set<string>()): Set<str
     for (const operand of node.operands) if (operand.kind === 'variable') into.add(operand.name)
   } else if (node.kind === 'relation') {
     variablesOf(node.filter, into)
+    if (node.reach) variablesOf(node.reach, into)
+    if (node.followWhen) variablesOf(node.followWhen, into)
+    if (node.count) variablesOf(node.count, into)
   } else {
     for (const child of node.children) variablesOf(child, into)
   }

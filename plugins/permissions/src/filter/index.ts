@@ -22,10 +22,23 @@ export {
   type FieldType,
   type FilterSchema,
 } from './field-types.js'
+export {
+  DATE_FUNCTIONS,
+  type DateFunction,
+  dateFunctionRefusal,
+  dateFunctionSql,
+  dateFunctionValue,
+  FIELD_FUNCTIONS,
+  type FieldFunction,
+  type FunctionCall,
+  functionKey,
+  isDateFunction,
+  parseFunctionCall,
+} from './functions.js'
 export { compileMatcher, type MatcherOptions, type Row, type RowPredicate } from './match.js'
 export { FIELD_NAME, type ParseFilterOptions, parseFilter } from './parse.js'
 export { compileFilter, matchFilter, type PreparedFilter, prepareFilter } from './prepare.js'
-export { compareText, foldAscii } from './text.js'
+export { compareText, foldAscii, foldCase } from './text.js'
 export {
   type FilterVariables,
   type NowOffset,

@@ -4,10 +4,11 @@
 import type { SqlDialect } from '@backlex/kernel'
 import type { ConditionNode, FilterNode, Operand, RelationNode } from './ast.js'
 import { type CanonicalValue, domainOf, rowReader, type ValueDomain } from './field-types.js'
+import { dateFunctionValue } from './functions.js'
 import { fastConditionMatcher } from './match-fast.js'
 import { listGetter, operandGetter } from './operands.js'
 import { TEXT_OPS } from './parse.js'
-import { compareText, foldAscii } from './text.js'
+import { compareText, foldCase } from './text.js'
 import type { FilterVariables } from './variables.js'
 
 export type Row = Readonly<Record<string, unknown>>
@@ -81,16 +82,24 @@ export function compileMatcher(node: FilterNode, options: MatcherOptions = {}): 
 }
 
 function relationMatcher(node: RelationNode, options: MatcherOptions): RowPredicate {
+  if (node.quantifier === 'count') return countMatcher(node, options)
   const inner = compileMatcher(node.filter, options)
   const { field } = node
   // Related rows must be expanded into the row (an object, or an array of objects); when they
-  // are not, the answer is unknown and the row does not match.
+  // are not (a key), the answer is unknown and the row does not match.
   if (node.quantifier === 'one') {
+    const reach = node.reach ? compileMatcher(node.reach, options) : undefined
+    const follow = node.followWhen ? compileMatcher(node.followWhen, options) : undefined
+    // No related row (a NULL key, or one the filter may not reach): a row of NULLs, or no match.
+    const missing =
+      node.relation.missing === 'no-match' ? () => false : nullRowMatcher(node.filter, options)
     return (row, v) => {
+      if (follow && !follow(row, v)) return missing(v)
       const related = Object.hasOwn(row, field) ? row[field] : undefined
-      return typeof related === 'object' && related !== null && !Array.isArray(related)
-        ? inner(related as Row, v)
-        : false
+      if (related === null) return missing(v)
+      if (typeof related !== 'object' || Array.isArray(related)) return false
+      if (reach && !reach(related as Row, v)) return missing(v)
+      return inner(related as Row, v)
     }
   }
   const some = node.quantifier === 'some'
@@ -104,11 +113,79 @@ function relationMatcher(node: RelationNode, options: MatcherOptions): RowPredic
   }
 }
 
+/**
+ * `count(field)`: the related rows must be expanded into the row (an array); each one matching the
+ * filter counts (a bare key counts when the filter asks nothing of it). Not an array: no match.
+ */
+function countMatcher(node: RelationNode, options: MatcherOptions): RowPredicate {
+  const inner = compileMatcher(node.filter, options)
+  const compare = countComparison(node, options)
+  const anything = node.filter.kind === 'and' && node.filter.children.length === 0
+  const { field } = node
+  return (row, v) => {
+    const related = Object.hasOwn(row, field) ? row[field] : undefined
+    if (!Array.isArray(related)) return false
+    let n = 0
+    for (const item of related) {
+      if (typeof item === 'object' && item !== null ? inner(item as Row, v) : anything) n++
+    }
+    return compare(n, v)
+  }
+}
+
+/** The condition of a `count` node as a test of a number. */
+function countComparison(
+  node: RelationNode,
+  options: MatcherOptions,
+): (n: number, variables: FilterVariables) => boolean {
+  if (!node.count) return () => false
+  const test = conditionMatcher({ ...node.count, field: 'n' }, options)
+  return (n, v) => test({ n }, v)
+}
+
+function countOfNone(node: RelationNode, options: MatcherOptions) {
+  const compare = countComparison(node, options)
+  return (v: FilterVariables) => compare(0, v)
+}
+
+const NULL_ROW: Row = Object.freeze(Object.create(null) as Row)
+
+/**
+ * What a filter answers for a related row of NULLs, the row a LEFT JOIN brings when there is no
+ * related row: every field NULL, no related rows of its own (`_some` false, `_none` true), and
+ * its many-to-one relations missing in turn. Used by both back ends, so they agree.
+ */
+export function nullRowMatcher(
+  node: FilterNode,
+  options: MatcherOptions = {},
+): (variables: FilterVariables) => boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      const parts = node.children.map((child) => nullRowMatcher(child, options))
+      return node.kind === 'and' ? (v) => parts.every((p) => p(v)) : (v) => parts.some((p) => p(v))
+    }
+    case 'relation':
+      // No related rows: a count of 0.
+      if (node.quantifier === 'count') return countOfNone(node, options)
+      if (node.quantifier === 'some') return () => false
+      if (node.quantifier === 'none') return () => true
+      return node.relation.missing === 'no-match'
+        ? () => false
+        : nullRowMatcher(node.filter, options)
+    case 'condition': {
+      const test = conditionMatcher(node, options)
+      return (v) => test(NULL_ROW, v)
+    }
+  }
+}
+
 function conditionMatcher(node: ConditionNode, options: MatcherOptions): RowPredicate {
   const { field, operator, operands } = node
   const fieldDomain = domainOf(node.type)
   const sqliteUntyped = fieldDomain === 'untyped' && options.dialect === 'sqlite'
   const isText = TEXT_OPS.has(operator)
+  if (node.fn) return functionMatcher(node, node.fn, options)
   if (!isText && !sqliteUntyped) {
     const fast = fastConditionMatcher(node, fieldDomain, rowReader(fieldDomain))
     if (fast) return fast
@@ -241,6 +318,22 @@ function conditionMatcher(node: ConditionNode, options: MatcherOptions): RowPred
   }
 }
 
+/**
+ * A condition on a date function of a field: the row's value goes through the function, then the
+ * condition compares the integer as it would an integer field's value.
+ */
+function functionMatcher(
+  node: ConditionNode,
+  fn: NonNullable<ConditionNode['fn']>,
+  options: MatcherOptions,
+): RowPredicate {
+  const apply = dateFunctionValue(fn.name, fn.type)
+  const { fn: _applied, ...plain } = node
+  const inner = conditionMatcher({ ...plain, field: 'v' }, options)
+  const { field } = node
+  return (row, vars) => inner({ v: apply(row[field]) }, vars)
+}
+
 function textMatcher(
   operator: string,
   read: (row: Row) => CanonicalValue | null,
@@ -254,11 +347,11 @@ function textMatcher(
       ? (s: string, o: string) => s.startsWith(o)
       : (s: string, o: string) => s.endsWith(o)
   if (operand.kind === 'value' && typeof operand.value === 'string') {
-    const o = fold ? foldAscii(operand.value) : operand.value
+    const o = fold ? foldCase(operand.value) : operand.value
     return (row) => {
       const v = read(row)
       if (typeof v !== 'string') return false
-      const hit = test(fold ? foldAscii(v) : v, o)
+      const hit = test(fold ? foldCase(v) : v, o)
       return negate ? !hit : hit
     }
   }
@@ -267,7 +360,7 @@ function textMatcher(
     const v = read(row)
     const o = get(vars)
     if (typeof v !== 'string' || typeof o !== 'string') return false
-    const hit = fold ? test(foldAscii(v), foldAscii(o)) : test(v, o)
+    const hit = fold ? test(foldCase(v), foldCase(o)) : test(v, o)
     return negate ? !hit : hit
   }
 }

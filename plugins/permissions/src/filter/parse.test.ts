@@ -1,5 +1,6 @@
 // parseFilter: normalisation, values brought to their field type, and every rejection with its path.
 import { describe, expect, it } from 'vitest'
+import type { ConditionNode } from './ast.js'
 import type { FilterSchema } from './field-types.js'
 import { parseFilter } from './parse.js'
 
@@ -95,7 +96,7 @@ describe('parseFilter', () => {
     [{ _or: [1] }, '_or.0', /expected an object/],
     [{ views: { _gt: 'ten' } }, 'views._gt', /expected a number/],
     [{ views: { _gt: null } }, 'views._gt', /use _null/],
-    [{ views: { _in: [1, null] } }, 'views._in.1', /null cannot be a list item/],
+    [{ views: { _between: [1, null] } }, 'views._between.1', /use _null/],
     [{ views: { _between: [1] } }, 'views._between', /two values/],
     [{ views: { _contains: '1' } }, 'views._contains', /only applies to text fields/],
     [{ done: { _gt: true } }, 'done._gt', /does not apply to boolean/],
@@ -117,6 +118,18 @@ describe('parseFilter', () => {
         details: { path, reason: expect.stringMatching(reason) },
       }),
     )
+  })
+
+  it('reads null in _in and _nin as SQL does: never matched, and _nin then matches nothing', () => {
+    const condition = (filter: unknown) => parseFilter(filter, schema) as ConditionNode
+    const inList = condition({ views: { _in: [1, null, 2] } })
+    expect(inList.operator).toBe('_in')
+    expect(inList.operands).toEqual([
+      { kind: 'value', value: 1 },
+      { kind: 'value', value: 2 },
+    ])
+    const notIn = condition({ views: { _nin: [1, null] } })
+    expect(notIn).toMatchObject({ field: 'views', operator: '_in', operands: [] })
   })
 
   it('limits depth, size and list length', () => {

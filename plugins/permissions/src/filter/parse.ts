@@ -7,7 +7,9 @@ import {
   type FieldOperator,
   type FilterNode,
   type FilterRelation,
+  MATCH_ALL,
   type Operand,
+  type RelationNode,
   type RelationResolver,
 } from './ast.js'
 import {
@@ -18,6 +20,12 @@ import {
   type FilterSchema,
   type ValueDomain,
 } from './field-types.js'
+import {
+  dateFunctionRefusal,
+  type FunctionCall,
+  isDateFunction,
+  parseFunctionCall,
+} from './functions.js'
 import { looksLikeVariable, parseVariable, type VariableReference } from './variables.js'
 
 export interface ParseFilterOptions {
@@ -159,6 +167,8 @@ function parseField(
   path: string,
   depth: number,
 ): FilterNode {
+  const call = parseFunctionCall(key)
+  if (call !== undefined) return parseFunctionField(call, value, scope, state, path)
   const dot = key.indexOf('.')
   if (dot !== -1) {
     // `author.country: {...}` is shorthand for `author: { country: {...} }`.
@@ -172,6 +182,11 @@ function parseField(
     const keys = Object.keys(value)
     if (keys.length === 0) return fail(path, 'expected an operator, e.g. { "_eq": ... }')
     if (keys.some((k) => !k.startsWith('_') || k === '_some' || k === '_none')) {
+      return parseRelation(key, value, scope, state, path, depth)
+    }
+    // `{ author: { _or: [...] } }`: `_and` / `_or` inside a relation combine related fields.
+    const logical = keys.some((k) => k === '_and' || k === '_or')
+    if (logical && state.relations?.(scope.collection, key)) {
       return parseRelation(key, value, scope, state, path, depth)
     }
   }
@@ -189,6 +204,78 @@ function parseField(
   return conditions.length === 1 && conditions[0]
     ? conditions[0]
     : { kind: 'and', children: conditions }
+}
+
+/**
+ * `{ "year(published_at)": { "_eq": 2024 } }`: conditions on a date function of a field;
+ * `{ "count(comments)": { "_gt": 2 } }`: on the number of related rows.
+ */
+function parseFunctionField(
+  call: FunctionCall | string,
+  value: unknown,
+  scope: Scope,
+  state: State,
+  path: string,
+): FilterNode {
+  if (typeof call === 'string') return fail(path, call)
+  if (Array.isArray(value)) {
+    return fail(
+      path,
+      'a bare array is ambiguous; use { "_in": [...] } to match one of several values',
+    )
+  }
+  const entries: [string, unknown, string][] = isPlainObject(value)
+    ? Object.entries(value).map(([op, operand]) => [op, operand, join(path, op)])
+    : [['_eq', value, path]]
+  if (entries.length === 0) return fail(path, 'expected an operator, e.g. { "_eq": ... }')
+  let nodes: FilterNode[]
+  if (isDateFunction(call.name)) {
+    const type = fieldType(call.field, scope, path)
+    if (type === null) return fail(path, `${call.name}() needs the collection's schema`)
+    const refusal = dateFunctionRefusal(call.name, type)
+    if (refusal) return fail(path, refusal)
+    const fn = { name: call.name, type }
+    nodes = entries.map(([op, operand, at]) =>
+      parseCondition(call.field, 'integer', op, operand, state, at, fn),
+    )
+  } else {
+    const counted = countedRows(call.field, scope, state, path)
+    nodes = entries.map(([op, operand, at]) => ({
+      ...counted,
+      count: parseCondition(call.field, 'integer', op, operand, state, at),
+    }))
+  }
+  return nodes.length === 1 && nodes[0] ? nodes[0] : { kind: 'and', children: nodes }
+}
+
+/** `count(field)`: the one-to-many or many-to-many relation whose rows are counted. */
+function countedRows(
+  field: string,
+  scope: Scope,
+  state: State,
+  path: string,
+): Omit<RelationNode, 'count'> {
+  if (!state.relations) return fail(path, 'count() needs relations, which are not available here')
+  const relation = state.relations(scope.collection, field)
+  if (relation?.cardinality !== 'many') {
+    return fail(path, 'count() counts the rows of a one-to-many or many-to-many field')
+  }
+  // Through a junction, a junction row counts when it links to a target row (one the caller may
+  // read, once the caller's access is applied to this filter).
+  const link = relation.through
+  const linked = link === undefined ? undefined : state.relations(relation.collection, link)
+  const filter: FilterNode =
+    link === undefined || linked === undefined
+      ? MATCH_ALL
+      : {
+          kind: 'relation',
+          field: link,
+          quantifier: 'one',
+          relation: linked,
+          filter: MATCH_ALL,
+          path,
+        }
+  return { kind: 'relation', field, quantifier: 'count', relation, filter, path }
 }
 
 function fieldType(field: string, scope: Scope, path: string): FieldType | null {
@@ -259,6 +346,7 @@ function parseCondition(
   raw: unknown,
   state: State,
   path: string,
+  fn?: ConditionNode['fn'],
 ): ConditionNode {
   if (!KNOWN_OPS.has(op)) {
     return fail(path, `unknown operator ${op}; known operators: ${FIELD_OPERATORS.join(', ')}`)
@@ -276,6 +364,7 @@ function parseCondition(
     operator,
     operands,
     path,
+    ...(fn ? { fn } : {}),
   })
 
   if ((operator === '_eq' || operator === '_neq') && raw === null) {
@@ -320,6 +409,19 @@ function parseCondition(
     }
     if (items.length > MAX_LIST) return fail(path, `more than ${MAX_LIST} values`)
     const list = LIST_OPS.has(operator)
+    if (list && items.includes(null)) {
+      // As in SQL (and Directus): NULL in `IN (...)` matches no row, and `NOT IN (..., NULL)` is
+      // never true, so `_nin` with a null matches nothing, as an empty `_in` does.
+      if (operator === '_nin') {
+        operator = '_in'
+        return node([])
+      }
+      const operands: Operand[] = []
+      items.forEach((item, i) => {
+        if (item !== null) operands.push(parseOperand(item, valueDomain, true, join(path, i)))
+      })
+      return node(operands)
+    }
     return node(items.map((item, i) => parseOperand(item, valueDomain, list, join(path, i))))
   }
   if (ORDER_OPS.has(operator) && domain === 'boolean') {
@@ -340,14 +442,8 @@ function parseOperand(raw: unknown, domain: ValueDomain, inList: boolean, path: 
     }
     return ref
   }
-  if (raw === null) {
-    return fail(
-      path,
-      inList
-        ? 'null cannot be a list item; use _null to match NULL'
-        : 'null is not a value here; use _null to match NULL',
-    )
-  }
+  // A null list item never gets here (parseCondition reads it as SQL does).
+  if (raw === null) return fail(path, 'null is not a value here; use _null to match NULL')
   if (typeof raw === 'object' || typeof raw === 'function' || typeof raw === 'symbol') {
     return fail(path, `expected ${describeDomain(domain)}, got ${show(raw)}`)
   }

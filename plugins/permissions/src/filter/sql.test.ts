@@ -65,6 +65,24 @@ describe('compiled SQL', () => {
     expect(lite.parameters).toEqual(['abc'])
   })
 
+  it('folds case with ICU on PostgreSQL and lower() on SQLite, the needle folded in JavaScript', () => {
+    const pg = compile('postgres', { title: { _icontains: 'ZÜRICH' } })
+    expect(pg.sql).toContain('lower("posts"."title" collate "und-x-icu") collate "C" like $1')
+    expect(pg.parameters).toEqual(['%zürich%'])
+    expect(compile('sqlite', { title: { _istarts_with: 'ÉCOLE' } }).parameters).toEqual(['école'])
+  })
+
+  it('reads date parts in UTC, binding the compared value', () => {
+    const pg = compile('postgres', { 'week(at)': { _gte: 52 } })
+    expect(pg.sql).toContain(
+      `cast(floor(extract(week from ("posts"."at" at time zone 'UTC'))) as integer) >= cast($1 as bigint)`,
+    )
+    expect(pg.parameters).toEqual([52])
+    const lite = compile('sqlite', { 'month(at)': 6 })
+    expect(lite.sql).toContain(`cast(strftime('%m', "posts"."at") as integer) = ?`)
+    expect(lite.parameters).toEqual([6])
+  })
+
   it('orders text by code point on both dialects', () => {
     expect(compile('postgres', { title: { _gt: 'a' } }).sql).toContain(
       '"posts"."title" collate "C" > $1',

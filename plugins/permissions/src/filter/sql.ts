@@ -1,6 +1,6 @@
 // The SQL back end: a filter AST -> a builder that, given the variables of one execution, returns
 // a Kysely WHERE expression with every value bound as a parameter. Text compares by code point
-// (BINARY on SQLite, COLLATE "C" on PostgreSQL) and folds ASCII only, as the matcher does.
+// (BINARY on SQLite, COLLATE "C" on PostgreSQL) and folds case as the matcher does (foldCase).
 import type { SqlDialect } from '@backlex/kernel'
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
 import { PermissionsErrors } from '../errors.js'
@@ -12,9 +12,11 @@ import {
   formatInstant,
   type ValueDomain,
 } from './field-types.js'
+import { dateFunctionSql } from './functions.js'
+import { nullRowMatcher } from './match.js'
 import { listGetter, operandGetter } from './operands.js'
 import { TEXT_OPS } from './parse.js'
-import { codePointLength, escapeLike, foldAscii } from './text.js'
+import { codePointLength, escapeLike, foldCase } from './text.js'
 import type { FilterVariables } from './variables.js'
 
 type Sql = RawBuilder<SqlBool>
@@ -70,15 +72,51 @@ export function compileSqlBuilder(node: FilterNode, dialect: SqlDialect): SqlBui
 }
 
 function relationBuilder(node: RelationNode, dialect: SqlDialect): SqlBuilder {
+  if (node.quantifier === 'count') return countBuilder(node, dialect)
   const inner = compileSqlBuilder(node.filter, dialect)
+  const reach = node.reach ? compileSqlBuilder(node.reach, dialect) : undefined
+  const follow = node.followWhen ? compileSqlBuilder(node.followWhen, dialect) : undefined
   const { relation } = node
+  // Many-to-one: with no related row (or none it may reach) the filter reads a row of NULLs, as a
+  // LEFT JOIN would. That answer is the same for every such row, so it is computed here, and
+  // when it is true the rows without a related row are added with a NOT EXISTS.
+  const onMissing =
+    node.quantifier === 'one' && relation.missing !== 'no-match'
+      ? nullRowMatcher(node.filter, { dialect })
+      : undefined
   return (vars, scope) => {
     if (scope.table === undefined) throw PermissionsErrors.RELATION_NEEDS_TABLE()
     const alias = `bx_rel_${scope.depth + 1}`
-    const where = inner(vars, { table: alias, depth: scope.depth + 1 })
-    const exists = sql<SqlBool>`exists (select 1 from ${sql.table(relation.table)} as ${sql.id(alias)} where ${sql.id(alias, relation.foreignColumn)} = ${sql.id(scope.table, relation.localColumn)} and ${where})`
-    return node.quantifier === 'none' ? sql<SqlBool>`not ${exists}` : exists
+    const inScope = { table: alias, depth: scope.depth + 1 }
+    const reachable = reach ? reach(vars, inScope) : undefined
+    // On the outer row, inside the subquery: where it is false or unknown, no row is related.
+    const followed = follow ? follow(vars, scope) : undefined
+    const related = (where: Sql | undefined) => {
+      const link = sql<SqlBool>`${sql.id(alias, relation.foreignColumn)} = ${sql.id(scope.table as string, relation.localColumn)}`
+      const conditions = [link, followed, reachable, where].filter((c) => c !== undefined)
+      return sql<SqlBool>`exists (select 1 from ${sql.table(relation.table)} as ${sql.id(alias)} where ${sql.join(conditions, sql` and `)})`
+    }
+    const exists = related(inner(vars, inScope))
+    if (node.quantifier === 'none') return sql<SqlBool>`not ${exists}`
+    if (onMissing?.(vars)) return sql<SqlBool>`(${exists} or not ${related(undefined)})`
+    return exists
   }
+}
+
+/** `count(field)`: the number of related rows matching the filter, compared as an integer. */
+function countBuilder(node: RelationNode, dialect: SqlDialect): SqlBuilder {
+  const inner = compileSqlBuilder(node.filter, dialect)
+  const { relation } = node
+  const count = node.count
+  if (!count) throw PermissionsErrors.INVALID_FILTER(node.path, 'count() needs a condition')
+  const subject = (vars: FilterVariables, scope: SqlScope): RawBuilder<unknown> => {
+    if (scope.table === undefined) throw PermissionsErrors.RELATION_NEEDS_TABLE()
+    const alias = `bx_rel_${scope.depth + 1}`
+    const where = inner(vars, { table: alias, depth: scope.depth + 1 })
+    return sql`(select count(*) from ${sql.table(relation.table)} as ${sql.id(alias)} where ${sql.id(alias, relation.foreignColumn)} = ${sql.id(scope.table, relation.localColumn)} and ${where})`
+  }
+  // The comparison is built per execution: its subject reads the variables of the related filter.
+  return (vars, scope) => conditionBuilder(count, dialect, (at) => subject(vars, at))(vars, scope)
 }
 
 /** A canonical value as a bound parameter, cast where PostgreSQL cannot infer the type safely. */
@@ -116,12 +154,24 @@ function parameter(
   }
 }
 
-function conditionBuilder(node: ConditionNode, dialect: SqlDialect): SqlBuilder {
+/** `subject`: what the condition compares instead of its field (a count of related rows). */
+function conditionBuilder(
+  node: ConditionNode,
+  dialect: SqlDialect,
+  subject?: (scope: SqlScope) => RawBuilder<unknown>,
+): SqlBuilder {
   const { field, operator, operands, type } = node
   const domain = domainOf(type)
   const pg = dialect === 'postgres'
-  const column = (scope: SqlScope): RawBuilder<unknown> =>
+  const fieldColumn = (scope: SqlScope): RawBuilder<unknown> =>
     scope.table === undefined ? sql.id(field) : sql.id(scope.table, field)
+  const { fn } = node
+  const column =
+    subject ??
+    (fn
+      ? (scope: SqlScope): RawBuilder<unknown> =>
+          dateFunctionSql(fn.name, fieldColumn(scope), fn.type, dialect)
+      : fieldColumn)
   // Equality and ordering compare by code point: BINARY on SQLite; "C" on PostgreSQL for
   // ordering (equality under a deterministic collation is already byte equality).
   const eqColumn = (scope: SqlScope) =>
@@ -223,24 +273,28 @@ function textBuilder(
   const wrap = (test: Sql): Sql => (negate ? sql<SqlBool>`not (${test})` : test)
 
   if (dialect === 'postgres') {
-    // LIKE with every %, _ and \ of the value escaped; lower() under "C" folds ASCII only.
+    // LIKE with every %, _ and \ of the value escaped; lower() under ICU's root locale folds as
+    // foldCase does, whatever the database's own collation, then LIKE compares bytes.
     return (vars, scope) => {
       const value = get(vars)
       if (typeof value !== 'string') return FALSE
-      const text = fold ? foldAscii(value) : value
+      const text = fold ? foldCase(value) : value
       const escaped = escapeLike(text)
       const pattern =
         shape === 'contains' ? `%${escaped}%` : shape === 'starts' ? `${escaped}%` : `%${escaped}`
-      const subject = fold ? sql`lower(${asText(scope)} collate "C")` : asText(scope)
+      const subject = fold
+        ? sql`lower(${asText(scope)} collate "und-x-icu") collate "C"`
+        : asText(scope)
       return wrap(sql<SqlBool>`${subject} like ${pattern} escape '\\'`)
     }
   }
   // SQLite: LIKE would fold ASCII case and depends on PRAGMA case_sensitive_like, so use
-  // instr/substr, which compare exactly; lower() folds ASCII only (without ICU).
+  // instr/substr, which compare exactly. @backlex/sqlite replaces lower() with foldCase on
+  // node:sqlite; where it cannot (bun:sqlite, D1) SQLite's own lower() folds ASCII only.
   return (vars, scope) => {
     const value = get(vars)
     if (typeof value !== 'string') return FALSE
-    const needle = fold ? foldAscii(value) : value
+    const needle = fold ? foldCase(value) : value
     const subject = fold ? sql`lower(${column(scope)})` : column(scope)
     if (shape === 'contains') return wrap(sql<SqlBool>`instr(${subject}, ${needle}) > 0`)
     if (shape === 'starts') return wrap(sql<SqlBool>`instr(${subject}, ${needle}) = 1`)

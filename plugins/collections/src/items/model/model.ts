@@ -249,6 +249,8 @@ export function buildWorkspaceSchema(
         schema: target.filterSchema,
         localColumn: junction.relation.targetColumn,
         foreignColumn: target.primaryKey.name,
+        // A junction row whose target the caller may not read is not one of its related rows.
+        missing: 'no-match',
       }
     }
     const model = models.get(collection)

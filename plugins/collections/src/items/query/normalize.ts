@@ -83,7 +83,27 @@ function object(value: unknown, path: string): Record<string, unknown> {
   return parsed
 }
 
-function filterValue(value: unknown, path: string): Record<string, unknown> {
+const LIST_OPERATORS = new Set(['_in', '_nin', '_between', '_nbetween'])
+
+/**
+ * A filter written with brackets holds only text; as in Directus, `null` (or `NULL`) there is
+ * SQL's NULL (`filter[category][_eq]=null` is `{ "category": { "_eq": null } }`), also as an item
+ * of a list (`_in=a,null`). The JSON spelling has its own null, so `"null"` stays text there.
+ */
+function bracketNulls(value: unknown, key = ''): unknown {
+  if (value === 'null' || value === 'NULL') return LIST_OPERATORS.has(key) ? [null] : null
+  if (typeof value === 'string' && LIST_OPERATORS.has(key) && value.includes(',')) {
+    return value.split(',').map((item) => bracketNulls(item))
+  }
+  if (Array.isArray(value)) return value.map((item) => bracketNulls(item))
+  if (!isRecord(value)) return value
+  const out: Record<string, unknown> = Object.create(null)
+  for (const [name, child] of Object.entries(value)) out[name] = bracketNulls(child, name)
+  return out
+}
+
+function filterValue(value: unknown, path: string, brackets = false): Record<string, unknown> {
+  if (brackets && isRecord(value)) return bracketNulls(value) as Record<string, unknown>
   if (typeof value === 'string') {
     const parsed = (() => {
       try {
@@ -114,7 +134,12 @@ function aggregate(value: unknown): Partial<Record<AggregateFunction, string[]>>
   return out
 }
 
-function deep(value: unknown, path: string, depth: number): Record<string, DeepQuery> {
+function deep(
+  value: unknown,
+  path: string,
+  depth: number,
+  brackets: boolean,
+): Record<string, DeepQuery> {
   if (depth > MAX_DEEP) throw invalid(path, `nested more than ${MAX_DEEP} levels deep`)
   const raw = depth === 0 ? object(value, path) : (value as Record<string, unknown>)
   const out: Record<string, DeepQuery> = {}
@@ -133,7 +158,7 @@ function deep(value: unknown, path: string, depth: number): Record<string, DeepQ
         if (!DEEP_KEYS.has(key)) {
           throw invalid(`${at}.${key}`, 'unknown option; use _filter, _sort, _limit or _offset')
         }
-        if (key === '_filter') entry.filter = filterValue(option, `${at}._filter`)
+        if (key === '_filter') entry.filter = filterValue(option, `${at}._filter`, brackets)
         else if (key === '_sort') entry.sort = stringList(option, `${at}._sort`)
         else if (key === '_limit') entry.limit = integer(option, `${at}._limit`, -1)
         else entry.offset = integer(option, `${at}._offset`, 0)
@@ -141,7 +166,7 @@ function deep(value: unknown, path: string, depth: number): Record<string, DeepQ
         nested[key] = option
       }
     }
-    entry.relations = deep(nested, at, depth + 1)
+    entry.relations = deep(nested, at, depth + 1, brackets)
     out[relation] = entry
   }
   return out
@@ -163,13 +188,25 @@ function scalar(value: unknown, path: string): unknown {
   return value
 }
 
+export interface NormalizeOptions {
+  /**
+   * The query came from a URL (`readQueryString`): filters given as objects were written with
+   * brackets, whose values are text, so `null` there means NULL.
+   */
+  url?: boolean
+}
+
 /**
  * Checks and normalizes a raw query; throws INVALID_QUERY (or INVALID_FILTER) naming the path.
  * @example
  * normalizeQuery({ fields: 'id,title', sort: '-views', limit: '10', filter: '{"views":{"_gt":1}}' })
  * // { fields: ['id', 'title'], sort: ['-views'], limit: 10, filter: { views: { _gt: 1 } }, meta: [], deep: {} }
  */
-export function normalizeQuery(raw: Readonly<Record<string, unknown>>): ItemsQuery {
+export function normalizeQuery(
+  raw: Readonly<Record<string, unknown>>,
+  options: NormalizeOptions = {},
+): ItemsQuery {
+  const brackets = options.url === true
   const query: ItemsQuery = { meta: [], deep: {} }
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined) continue
@@ -190,7 +227,7 @@ export function normalizeQuery(raw: Readonly<Record<string, unknown>>): ItemsQue
         query.meta = meta(value)
         break
       case 'filter':
-        query.filter = filterValue(scalar(value, key), key)
+        query.filter = filterValue(scalar(value, key), key, brackets)
         break
       case 'search': {
         const text = scalar(value, key)
@@ -212,15 +249,12 @@ export function normalizeQuery(raw: Readonly<Record<string, unknown>>): ItemsQue
         query.aggregate = aggregate(scalar(value, key))
         break
       case 'deep':
-        query.deep = deep(scalar(value, key), key, 0)
+        query.deep = deep(scalar(value, key), key, 0, brackets)
         break
     }
   }
   if (query.page !== undefined && query.offset !== undefined) {
     throw invalid('page', 'give either page or offset, not both')
-  }
-  if (query.groupBy && !query.aggregate) {
-    throw invalid('groupBy', 'groupBy needs aggregate, e.g. aggregate[count]=*')
   }
   return query
 }

@@ -57,7 +57,7 @@ export const itemsQueryInput = z
     fields: list
       .optional()
       .describe(
-        'Fields to return: ["*"] (default), ["*.*"], ["title", "author.name", "comments.*"]',
+        'Fields to return: ["*"] (default), ["*.*"], ["title", "author.name", "comments.*"]; functions: ["year(published_at)", "count(comments)"]',
       ),
     filter: z
       .union([z.record(z.string(), z.unknown()), z.string()])
@@ -66,7 +66,11 @@ export const itemsQueryInput = z
         'Directus filter, e.g. { "status": { "_eq": "published" }, "author": { "name": { "_icontains": "ada" } } }',
       ),
     search: z.string().optional().describe('Case-insensitive text search over searchable fields'),
-    sort: list.optional().describe('e.g. ["-views", "title"]; "-" sorts descending'),
+    sort: list
+      .optional()
+      .describe(
+        'e.g. ["-views", "title", "-count(comments)"]; "-" sorts descending; with groupBy also aggregates ("-count", "sum.views")',
+      ),
     limit: integer
       .optional()
       .describe('Rows to return (default 100; -1 for all up to the maximum)'),
@@ -79,7 +83,11 @@ export const itemsQueryInput = z
       .describe(
         `e.g. { "count": "*", "sum": ["views"] }; functions: ${AGGREGATE_FUNCTIONS.join(', ')}`,
       ),
-    groupBy: list.optional().describe('Fields to group aggregates by'),
+    groupBy: list
+      .optional()
+      .describe(
+        'Fields (or functions, e.g. "year(published_at)") to group by; without aggregate: the distinct groups',
+      ),
     deep: z
       .union([z.record(z.string(), z.unknown()), z.string()])
       .optional()

@@ -1,10 +1,13 @@
-// `aggregate[fn]=field` with `groupBy`: counts, sums, averages, minimums and maximums over the
-// rows and fields the caller may read (hidden values count as NULL, hidden rows not at all).
+// `aggregate[fn]=field` with `groupBy` (alone: the distinct groups): counts, sums, averages,
+// minimums and maximums over the rows and fields the caller may read (hidden values count as NULL,
+// hidden rows not at all). Groups may be function fields (`year(published_at)`).
 import { type Expression, sql } from 'kysely'
 import type { CollectionAccess } from '../access.js'
 import { ItemsErrors } from '../errors.js'
-import type { ColumnModel } from '../model/model.js'
+import type { ColumnModel, WorkspaceSchema } from '../model/model.js'
 import type { AggregateFunction, ItemsQuery } from '../query/types.js'
+import type { AccessLoader } from './filter.js'
+import { decodeFunction, functionColumn, functionValue } from './functions.js'
 import { allOf, type Item, type ReadContext } from './select.js'
 import { visibleColumn } from './sort.js'
 
@@ -16,6 +19,36 @@ interface Measure {
   field: string
   column: ColumnModel | undefined
   alias: string
+  /** Over a date function (`max` of `year(published_at)`): the values are integers. */
+  integer?: boolean
+}
+
+interface Group {
+  /** As written in groupBy. */
+  field: string
+  /** The answer key: the field, or a function's key (`published_at_year`). */
+  key: string
+  /** Undefined for a function. */
+  column: ColumnModel | undefined
+  value: Expression<unknown>
+}
+
+/**
+ * The select-list position (0-based) a grouped sort entry names: a grouped field as written, or an
+ * aggregate as Directus names it (`count` for `count=*`, `sum.views`); -1 when it names neither.
+ */
+function sortPosition(
+  name: string,
+  groups: readonly Group[],
+  measures: readonly Measure[],
+): number {
+  const group = groups.findIndex((g) => g.field === name || g.key === name)
+  if (group !== -1) return group
+  const dot = name.indexOf('.')
+  const fn = dot === -1 ? name : name.slice(0, dot)
+  const field = dot === -1 ? '*' : name.slice(dot + 1)
+  const measure = measures.findIndex((m) => m.fn === fn && m.field === field)
+  return measure === -1 ? -1 : groups.length + measure
 }
 
 function expression(
@@ -49,6 +82,7 @@ function decodeMeasure(access: CollectionAccess, measure: Measure, value: unknow
   if (fn === 'count' || fn === 'countDistinct' || fn === 'avg' || fn === 'avgDistinct') {
     return Number(value)
   }
+  if (measure.integer) return Number(value)
   if (!column) return value
   if ((fn === 'sum' || fn === 'sumDistinct') && column.type === 'integer') {
     // A sum of 32-bit integers may pass 2^31: read it as a big integer.
@@ -69,12 +103,19 @@ export async function aggregateRows(
   query: ItemsQuery,
   where: readonly Expression<unknown>[],
   page: { limit: number; offset: number },
+  planCtx: { schema: WorkspaceSchema; load: AccessLoader },
 ): Promise<Item[]> {
   const model = access.model
   const table = model.table
   const vars = access.variables
-  const groups = (query.groupBy ?? []).map((field, i) => {
+  const groups: Group[] = []
+  for (const [i, field] of (query.groupBy ?? []).entries()) {
     const at = `groupBy.${i}`
+    const fn = await functionColumn(field, access, planCtx, at)
+    if (fn) {
+      groups.push({ field, key: fn.key, column: undefined, value: functionValue(fn, table, vars) })
+      continue
+    }
     const column = model.columns.get(field)
     if (!column) {
       throw model.relations.has(field)
@@ -83,22 +124,33 @@ export async function aggregateRows(
     }
     if (column.type === 'json')
       throw ItemsErrors.INVALID_QUERY(at, 'JSON fields cannot be grouped by')
-    return { field, column, value: visibleColumn(table, field, access.require(field, at), vars) }
-  })
+    const value = visibleColumn(table, field, access.require(field, at), vars)
+    groups.push({ field, key: field, column, value })
+  }
   const measures: Measure[] = []
-  const selects: Expression<unknown>[] = groups.map((g) => sql`${g.value} as ${sql.id(g.field)}`)
+  const selects: Expression<unknown>[] = groups.map((g) => sql`${g.value} as ${sql.id(g.key)}`)
   for (const [fn, fields] of Object.entries(query.aggregate ?? {}) as [
     AggregateFunction,
     string[],
   ][]) {
-    fields.forEach((field, i) => {
+    for (const [i, field] of fields.entries()) {
       const at = `aggregate.${fn}.${i}`
       const alias = `bx_a_${measures.length}`
       if (field === '*') {
         if (fn !== 'count') throw ItemsErrors.INVALID_QUERY(at, `"*" only works with count`)
         measures.push({ fn, field, column: undefined, alias })
         selects.push(sql`count(*) as ${sql.id(alias)}`)
-        return
+        continue
+      }
+      const call = await functionColumn(field, access, planCtx, at)
+      if (call) {
+        // A date part is an integer; a count is a subquery, which aggregates cannot take.
+        if (call.kind === 'count') {
+          throw ItemsErrors.INVALID_QUERY(at, 'count() cannot be aggregated; sort or filter by it')
+        }
+        measures.push({ fn, field, column: undefined, alias, integer: true })
+        selects.push(sql`${expression(fn, functionValue(call, table, vars))} as ${sql.id(alias)}`)
+        continue
       }
       const column = model.columns.get(field)
       if (!column) throw ItemsErrors.UNKNOWN_FIELD(model.slug, field, at)
@@ -116,7 +168,7 @@ export async function aggregateRows(
       selects.push(
         sql`${expression(fn, visibleColumn(table, field, visibility, vars))} as ${sql.id(alias)}`,
       )
-    })
+    }
   }
   // Grouped and ordered by position: a hidden-value CASE binds its parameters anew at every
   // occurrence, and PostgreSQL would not see two occurrences as the same expression.
@@ -129,9 +181,13 @@ export async function aggregateRows(
     const items = (query.sort ?? groups.map((g) => g.field)).map((entry, i) => {
       const descending = entry.startsWith('-')
       const name = descending ? entry.slice(1) : entry
-      const index = groups.findIndex((g) => g.field === name)
-      if (index === -1)
-        throw ItemsErrors.INVALID_QUERY(`sort.${i}`, 'with groupBy, sort by grouped fields only')
+      const index = sortPosition(name, groups, measures)
+      if (index === -1) {
+        throw ItemsErrors.INVALID_QUERY(
+          `sort.${i}`,
+          'with groupBy, sort by grouped fields or by aggregates (e.g. -count, sum.views)',
+        )
+      }
       return sql`${position(index)} ${descending ? sql`desc nulls first` : sql`asc nulls last`}`
     })
     order = sql` order by ${sql.join(items)}`
@@ -144,7 +200,9 @@ export async function aggregateRows(
   )
   return result.rows.map((raw) => {
     const item: Item = {}
-    for (const g of groups) item[g.field] = model.decode(g.column, raw[g.field])
+    for (const g of groups) {
+      item[g.key] = g.column ? model.decode(g.column, raw[g.key]) : decodeFunction(raw[g.key])
+    }
     for (const m of measures) {
       const value = decodeMeasure(access, m, raw[m.alias])
       const onlyStar = m.field === '*' && (query.aggregate?.[m.fn]?.length ?? 0) === 1

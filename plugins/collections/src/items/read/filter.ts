@@ -63,18 +63,40 @@ async function guardRelation(
   const visibility = access ? access.require(node.field, node.path) : undefined
   const target = node.relation.collection
   let inner: FilterNode
+  let reach: FilterNode | undefined
   if (isJunctionScope(target)) {
     inner = await guard(node.filter, undefined, target, load)
   } else {
     const related = await load(target)
-    if (!related) {
-      throw ItemsErrors.FIELD_FORBIDDEN(access?.model.slug ?? scope, node.field, node.path, 'read')
-    }
+    if (!related) throw forbiddenRelation(access, scope, node.field, node.path, target)
     inner = await guard(node.filter, related, target, load)
-    if (related.rows) inner = and(inner, related.rows.ast)
+    // A many-to-one reaches only related items the caller may read; one it may not read counts
+    // as missing (a row of NULLs), as when sorting through it. To-many relations only count
+    // the related items it may read.
+    if (related.rows) {
+      if (node.quantifier === 'one') reach = related.rows.ast
+      else inner = and(inner, related.rows.ast)
+    }
   }
-  const guarded: RelationNode = { ...node, filter: inner }
-  return visibility?.kind === 'where' ? and(guarded, visibility.filter.ast) : guarded
+  const guarded: RelationNode = { ...node, filter: inner, ...(reach ? { reach } : {}) }
+  if (visibility?.kind !== 'where') return guarded
+  // A many-to-one key the caller sees on some rows only is NULL elsewhere: no related item there.
+  if (node.quantifier === 'one') return { ...guarded, followWhen: visibility.filter.ast }
+  return and(guarded, visibility.filter.ast)
+}
+
+/** FIELD_FORBIDDEN naming the collection a relation leads to, which the caller may not read. */
+function forbiddenRelation(
+  access: CollectionAccess | undefined,
+  scope: string,
+  field: string,
+  path: string,
+  target: string,
+) {
+  if (access) return ItemsErrors.FIELD_FORBIDDEN(access.model.slug, field, path, 'read', target)
+  // Inside a junction (`articles.tags`): the caller named the many-to-many field itself.
+  const [collection = scope, relation = field] = scope.split('.')
+  return ItemsErrors.FIELD_FORBIDDEN(collection, relation, path, 'read', target)
 }
 
 /**
@@ -100,25 +122,57 @@ export async function userFilter(
   return guard(ast, access, model.slug, load)
 }
 
+const NUMERIC_TYPES: ReadonlySet<string> = new Set(['integer', 'bigInteger', 'float', 'decimal'])
+const INTEGER_TYPES: ReadonlySet<string> = new Set(['integer', 'bigInteger'])
+
+/**
+ * The number a search term writes, when it writes one as JavaScript would (`42`, `-1.5`; not
+ * `042`, `1e3` or ` 42`): Directus's rule for searching numeric fields.
+ */
+export function searchNumber(text: string): number | undefined {
+  const n = Number(text)
+  return Number.isFinite(n) && String(n) === text ? n : undefined
+}
+
 /**
  * `?search=`: the searchable fields the caller can read contain the text, ASCII case folded (as
- * `_icontains`). Nothing searchable and visible: nothing matches.
+ * `_icontains`), and when the text is a number, numeric fields (the primary key included, unless
+ * a field says `searchable: false`) equal it. Nothing searchable and visible: nothing matches.
  */
 export function searchFilter(text: string, access: CollectionAccess): FilterNode {
   const children: FilterNode[] = []
-  for (const field of access.model.searchable) {
+  const add = (field: string, condition: ConditionNode) => {
     const visibility = access.visibility(field)
-    if (visibility.kind === 'none') continue
+    if (visibility.kind === 'none') return
+    children.push(visibility.kind === 'where' ? and(condition, visibility.filter.ast) : condition)
+  }
+  for (const field of access.model.searchable) {
     const column = access.model.columns.get(field)
-    const condition: ConditionNode = {
+    add(field, {
       kind: 'condition',
       field,
       type: column?.type ?? 'string',
       operator: '_icontains',
       operands: [{ kind: 'value', value: text }],
       path: 'search',
+    })
+  }
+  const number = searchNumber(text)
+  if (number !== undefined) {
+    for (const column of access.model.columns.values()) {
+      if (!NUMERIC_TYPES.has(column.type) || column.m2o || column.definition?.searchable === false)
+        continue
+      // An integer field never equals a fraction: no condition to run.
+      if (INTEGER_TYPES.has(column.type) && !Number.isInteger(number)) continue
+      add(column.name, {
+        kind: 'condition',
+        field: column.name,
+        type: column.type,
+        operator: '_eq',
+        operands: [{ kind: 'value', value: number }],
+        path: 'search',
+      })
     }
-    children.push(visibility.kind === 'where' ? and(condition, visibility.filter.ast) : condition)
   }
   return { kind: 'or', children }
 }

@@ -37,7 +37,7 @@ function compiled(
 /** The shape of a list query with no filter or search but the rules' (see `bound`). */
 function listShape(plan: ReadPlan, sort: SortPlan): string | undefined {
   const shape = planShape(plan)
-  if (shape === undefined || sort.joins.length > 0) return undefined
+  if (shape === undefined || sort.joins.length > 0 || sort.keys.some((k) => k.fn)) return undefined
   const visibilities = sort.keys.map((k) => k.visibility)
   if (!isFixed([], visibilities)) return undefined
   const keys = sort.keys.map((k) => `${k.descending ? '-' : ''}${k.column.name}`)
@@ -97,9 +97,14 @@ async function rowsOf(
 ): Promise<() => Promise<Item[]>> {
   const model = access.model
   const table = model.table
-  if (query.aggregate) {
-    if (query.fields) throw ItemsErrors.INVALID_QUERY('fields', 'aggregate returns no fields')
-    return () => aggregateRows(ctx, access, query, where, window)
+  if (query.aggregate || query.groupBy) {
+    if (query.fields) {
+      throw ItemsErrors.INVALID_QUERY(
+        'fields',
+        'aggregate and groupBy return their own fields; leave fields out',
+      )
+    }
+    return () => aggregateRows(ctx, access, query, where, window, planCtx)
   }
   const plan = await readPlan(fieldTree(query.fields ?? ['*']), access, query.deep, planCtx, '', 0)
   const sort = query.sort

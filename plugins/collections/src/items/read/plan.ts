@@ -7,6 +7,7 @@ import { ItemsErrors } from '../errors.js'
 import type { CollectionModel, RelationModel, WorkspaceSchema } from '../model/model.js'
 import type { DeepQuery } from '../query/types.js'
 import { type AccessLoader, userFilter } from './filter.js'
+import { type FunctionColumn, functionColumn } from './functions.js'
 import { type SortPlan, sortPlan } from './sort.js'
 
 export interface ColumnPlan {
@@ -38,6 +39,8 @@ export interface ReadPlan {
   /** Columns to return, in order (m2o keys that are expanded are not listed here). */
   readonly columns: readonly ColumnPlan[]
   readonly relations: readonly RelationPlan[]
+  /** Function fields (`year(published_at)`, `count(comments)`), answered after the fields. */
+  readonly functions: readonly FunctionColumn[]
   /** Whether the primary key is returned (it is always read, to attach relations). */
   readonly returnsKey: boolean
   /** Names of the returned fields, in the collection's field order. */
@@ -102,6 +105,7 @@ export async function readPlan(
 ): Promise<ReadPlan> {
   const model = access.model
   const columns = new Map<string, Visibility>()
+  const functions = new Map<string, FunctionColumn>()
   const wanted = new Map<string, Wanted>()
   const want = (field: string, sub: FieldTree | undefined, explicit: boolean, at: string) => {
     const current = wanted.get(field)
@@ -135,6 +139,16 @@ export async function readPlan(
       }
       continue
     }
+    const fn = await functionColumn(key, access, ctx, at)
+    if (fn) {
+      if (sub.size > 0)
+        throw ItemsErrors.INVALID_QUERY(at, `${key} is a value, so it has no fields`)
+      if (model.columns.has(fn.key) || model.relations.has(fn.key)) {
+        throw ItemsErrors.INVALID_QUERY(at, `${key} answers as "${fn.key}", which is a field`)
+      }
+      functions.set(fn.key, fn)
+      continue
+    }
     const relation = model.relations.get(key)
     const column = model.columns.get(key)
     if (!relation && !column) throw ItemsErrors.UNKNOWN_FIELD(model.slug, key, at)
@@ -163,7 +177,9 @@ export async function readPlan(
     const targetModel = ctx.schema.collection(relation.target)
     const target = targetModel ? await ctx.load(relation.target) : undefined
     if (!target) {
-      if (entry.explicit) throw ItemsErrors.FIELD_FORBIDDEN(model.slug, field, entry.path, 'read')
+      if (entry.explicit) {
+        throw ItemsErrors.FIELD_FORBIDDEN(model.slug, field, entry.path, 'read', relation.target)
+      }
       // A wildcard quietly leaves out what the caller may not read (an m2o keeps its raw key).
       if (relation.kind === 'm2o') columns.set(field, access.visibility(field))
       continue
@@ -202,6 +218,7 @@ export async function readPlan(
     access,
     columns: list,
     relations,
+    functions: [...functions.values()],
     returnsKey: columns.has(model.primaryKey.name),
     order,
   }

@@ -4,6 +4,7 @@ import type { SqlDialect } from '@backlex/kernel'
 import { prepareFilter } from '@backlex/permissions'
 import { type Expression, type Kysely, sql } from 'kysely'
 import type { ColumnModel } from '../model/model.js'
+import { decodeFunction, functionValue } from './functions.js'
 import type { ReadPlan, RelationPlan } from './plan.js'
 import { keyOrder, type SortPlan, sortItems, sortJoins, visibleColumn } from './sort.js'
 import { isFixed } from './template.js'
@@ -72,6 +73,9 @@ export function selections(plan: ReadPlan, table: string): Expression<unknown>[]
     : plan.columns.map(
         (c) => sql`${visibleColumn(table, c.name, c.visibility, vars)} as ${sql.id(c.name)}`,
       )
+  for (const fn of plan.functions) {
+    out.push(sql`${functionValue(fn, table, vars)} as ${sql.id(fn.key)}`)
+  }
   const key = access.model.primaryKey.name
   if (!plan.returnsKey) out.push(sql`${sql.id(table, key)} as ${sql.id(key)}`)
   plan.relations.forEach((r, i) => {
@@ -93,10 +97,15 @@ export function planShape(plan: ReadPlan): string | undefined {
   const visibilities = [
     ...plan.columns.map((c) => c.visibility),
     ...plan.relations.map((r) => r.visibility),
+    ...plan.functions.map((f) => f.visibility),
   ]
+  // A count reads another collection's rules inside this statement: never templated.
+  if (plan.functions.some((f) => f.kind === 'count')) return undefined
   if (!isFixed([plan.access.rows], visibilities)) return undefined
   const relations = plan.relations.map((r) => `${r.relation.kind}:${r.field}`)
-  return `${plan.columns.map((c) => c.name).join(',')}|${plan.returnsKey}|${relations.join(',')}`
+  const functions =
+    plan.functions.length > 0 ? `|${plan.functions.map((f) => f.call).join(',')}` : ''
+  return `${plan.columns.map((c) => c.name).join(',')}|${plan.returnsKey}|${relations.join(',')}${functions}`
 }
 
 function decodeRow(plan: ReadPlan, raw: RawRow): Item {
@@ -107,6 +116,7 @@ function decodeRow(plan: ReadPlan, raw: RawRow): Item {
   for (const c of plan.columns) {
     out[c.name] = model.decode(model.columns.get(c.name) as ColumnModel, raw[c.name])
   }
+  for (const fn of plan.functions) out[fn.key] = decodeFunction(raw[fn.key])
   return out
 }
 

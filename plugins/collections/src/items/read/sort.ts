@@ -1,5 +1,6 @@
-// `sort=-views,author.name`: several keys, `-` for descending, dot paths through many-to-one
-// relations (joined with the related collection's read filter, so hidden rows sort as NULL).
+// `sort=-views,author.name,year(published_at)`: several keys, `-` for descending, dot paths through
+// many-to-one relations (joined with the related collection's read filter, so hidden rows sort as
+// NULL), and function fields.
 // A field the caller cannot read is a 403, never a silent order that leaks its values.
 import type { SqlDialect } from '@backlex/kernel'
 import { type Expression, sql } from 'kysely'
@@ -7,6 +8,7 @@ import type { CollectionAccess, Visibility } from '../access.js'
 import { ItemsErrors } from '../errors.js'
 import type { ColumnModel, WorkspaceSchema } from '../model/model.js'
 import type { AccessLoader } from './filter.js'
+import { type FunctionColumn, functionColumn, functionValue } from './functions.js'
 
 export interface SortJoin {
   /** Alias of the joined table. */
@@ -19,7 +21,10 @@ export interface SortJoin {
 }
 
 export interface SortKey {
+  /** The column sorted by; for a function, the column it reads (a count: the primary key). */
   readonly column: ColumnModel
+  /** Set when sorting by a function's value (`-year(published_at)`, `count(comments)`). */
+  readonly fn?: FunctionColumn
   readonly visibility: Visibility
   readonly descending: boolean
   /** Join the column belongs to; -1: the queried table. */
@@ -59,6 +64,12 @@ export async function sortPlan(
     for (const [depth, name] of segments.entries()) {
       const model = current.model
       const last = depth === segments.length - 1
+      const fn = last ? await functionColumn(name, current, ctx, at) : undefined
+      if (fn) {
+        const column = fn.kind === 'date' ? fn.column : model.primaryKey
+        keys.push({ column, fn, visibility: fn.visibility, descending, join })
+        break
+      }
       const relation = model.relations.get(name)
       const column = model.columns.get(name)
       if (!column && !relation) throw ItemsErrors.UNKNOWN_FIELD(model.slug, name, at)
@@ -87,7 +98,9 @@ export async function sortPlan(
         continue
       }
       const target = await ctx.load(relation.target)
-      if (!target) throw ItemsErrors.FIELD_FORBIDDEN(model.slug, name, at, 'read')
+      if (!target) {
+        throw ItemsErrors.FIELD_FORBIDDEN(model.slug, name, at, 'read', relation.target)
+      }
       joins.push({
         alias: `bx_s_${joins.length + 1}`,
         target,
@@ -145,8 +158,11 @@ export function sortItems(
 ): Expression<unknown>[] {
   return plan.keys.map((key) => {
     const from = key.join === -1 ? table : (plan.joins[key.join] as SortJoin).alias
-    let value = visibleColumn(from, key.column.name, key.visibility, variables)
-    if (dialect === 'postgres' && TEXT.has(key.column.type)) value = sql`${value} collate "C"`
+    let value = key.fn
+      ? functionValue(key.fn, from, variables)
+      : visibleColumn(from, key.column.name, key.visibility, variables)
+    if (dialect === 'postgres' && !key.fn && TEXT.has(key.column.type))
+      value = sql`${value} collate "C"`
     return key.descending ? sql`${value} desc nulls first` : sql`${value} asc nulls last`
   })
 }
