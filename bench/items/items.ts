@@ -1,14 +1,17 @@
 // The items API under load. One SQLite file with 1,000 `articles`; a role `reader` whose read
 // permission has a filter (status = published); an API key with that role. Two routes under
-// autocannon (20 connections): a backlex server (@backlex/node serve) and bare node:http +
-// node:sqlite servers running the same queries, all running at once and measured in
-// interleaved rounds (A B C, then C B A, ...), so that a change in the machine's load falls on
-// all of them alike; ratios are taken per round, then their median.
+// autocannon (20 connections): a minimal backlex server (@backlex/node serve with auth,
+// permissions and collections), the full example app (examples/app's config: GraphQL, realtime
+// and MCP besides, on its own SQLite file seeded the same way) and bare node:http + node:sqlite
+// servers running the same queries, all running at once and measured in interleaved rounds
+// (A B C, then C B A, ...), so that a change in the machine's load falls on all of them alike;
+// ratios are taken per round, then their median.
 // Usage: node items.ts [--rounds 3] [--duration 5] [--connections 20] [--warmup 3]
-// [--api-key-cache <seconds>] [--route list|one] [--profile <dir>].
-// Run `pnpm build` first.
+// [--api-key-cache <seconds>] [--route list|one] [--servers backlex,app,anonymous,bare,bare-items]
+// [--node-args='<flags for the backlex servers>'] [--app-variant='<flags of a second full app>']
+// [--profile <dir>]. Run `pnpm build` first.
 import { type ChildProcess, fork } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, loadavg, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,12 +27,18 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
-    /** Writes a CPU profile of the backlex server into this directory. */
+    /** Writes CPU profiles of the backlex servers into `<dir>/backlex` and `<dir>/app`. */
     profile: { type: 'string' },
     /** auth's `apiKeyCache.ttlSeconds` (0: resolve the key on every request); its default if absent. */
     'api-key-cache': { type: 'string' },
     /** Only this route: `list` or `one` (both if absent). */
     route: { type: 'string' },
+    /** Node flags for the backlex servers (not the bare ones), space-separated, e.g. `--max-semi-space-size=16`. */
+    'node-args': { type: 'string' },
+    /** A second full app started with these Node flags (e.g. `--max-semi-space-size=8`), measured beside the first. */
+    'app-variant': { type: 'string' },
+    /** Only these servers, comma-separated (all if absent): backlex, app, anonymous, bare, bare-items. */
+    servers: { type: 'string' },
   },
 })
 if (values.route !== undefined && !['list', 'one'].includes(values.route))
@@ -53,10 +62,15 @@ function freePort(): Promise<number> {
   })
 }
 
-async function start(args: string[], execArgv: string[] = []): Promise<ChildProcess> {
+async function start(
+  args: string[],
+  execArgv: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChildProcess> {
   const child = fork(serverScript, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv,
+    env,
   })
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
@@ -193,6 +207,8 @@ interface Subject {
   base: string
   key: string | null
   child: ChildProcess
+  /** A bare server: the others' ratios are taken against it. */
+  baseline?: boolean
 }
 
 type Run = Measured & { rss: number; load: number }
@@ -227,69 +243,122 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
+const SERVERS = ['backlex', 'app', 'anonymous', 'bare', 'bare-items']
+const selected = values.servers?.split(',').map((x) => x.trim()) ?? SERVERS
+for (const name of selected)
+  if (!SERVERS.includes(name)) throw new Error(`--servers: unknown ${name} (${SERVERS.join(', ')})`)
+const wanted = (name: string) => selected.includes(name)
+
 const loadBefore = loadavg()[0] ?? 0
 const dir = mkdtempSync(join(tmpdir(), 'backlex-bench-items-'))
 const filename = join(dir, 'bench.sqlite')
 try {
+  const splitArgs = (flags: string) => flags.split(' ').filter((x) => x !== '')
+  const nodeArgs = splitArgs(values['node-args'] ?? '')
+  const profile = (name: string) => [
+    ...nodeArgs,
+    ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(values.profile, name)] : []),
+  ]
+  const cacheTtl = values['api-key-cache']
+  const routesOf = (id: number) => [
+    '/api/items/articles?limit=10&sort=-views',
+    `/api/items/articles/${id}`,
+  ]
+  /** Seeds a backlex server and checks that the key lists published rows only. */
+  const seeded = async (base: string) => {
+    const { key, id } = await setUp(base)
+    const check = await call(base, 'GET', routesOf(id)[0] ?? '', key)
+    const listed = (check.body as { data: { status: string }[] }).data
+    if (listed.length !== 10 || listed.some((a) => a.status !== 'published'))
+      throw new Error('unexpected list')
+    return { key, id }
+  }
+  // The minimal server always runs: the bare servers read its SQLite file.
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : []
-  const cacheTtl = values['api-key-cache']
   const backlex = await start(
     ['backlex', filename, String(port), ...(cacheTtl === undefined ? [] : [cacheTtl])],
-    profile,
+    profile('backlex'),
   )
-  const { key, id } = await setUp(base)
-  const routes = ['/api/items/articles?limit=10&sort=-views', `/api/items/articles/${id}`]
+  const { key, id } = await seeded(base)
+  const subjects: Subject[] = []
+  if (wanted('backlex')) subjects.push({ name: 'backlex', base, key, child: backlex })
+  // The full app; with --app-variant, a second one started with other Node flags (e.g. memory
+  // settings), measured in the same rounds.
+  const appRuns: { name: string; args: string[] }[] = wanted('app')
+    ? [{ name: 'app', args: profile('app') }]
+    : []
+  if (values['app-variant'] !== undefined)
+    appRuns.push({ name: 'app-variant', args: splitArgs(values['app-variant']) })
+  for (const run of appRuns) {
+    // The same seed gives the same rows, so the same id is the same article.
+    const appDir = join(dir, run.name)
+    mkdirSync(appDir)
+    const appPort = await freePort()
+    const appBase = `http://127.0.0.1:${appPort}`
+    const { PORT: _p, HOST: _h, DATABASE_URL: _d, ...env } = process.env
+    const app = await start(['app', appDir, String(appPort)], run.args, {
+      ...env,
+      NODE_ENV: 'production',
+      AUTH_SECRET: 'bench-items-app-secret-0123456789abcdefghijkl',
+    })
+    const seededApp = await seeded(appBase)
+    if (seededApp.id !== id) throw new Error(`the app's rows differ (first id ${seededApp.id})`)
+    subjects.push({
+      name:
+        run.name === 'app' ? 'full app (examples/app)' : `full app, \`${values['app-variant']}\``,
+      base: appBase,
+      key: seededApp.key,
+      child: app,
+    })
+  }
+  if (wanted('anonymous'))
+    subjects.push({ name: 'backlex, anonymous (no API key)', base, key: null, child: backlex })
+  const bare: Record<string, string> = {
+    bare: 'bare, item query + key lookup',
+    'bare-items': 'bare, item query',
+  }
+  for (const [mode, name] of Object.entries(bare)) {
+    if (!wanted(mode)) continue
+    const barePort = await freePort()
+    const child = await start([mode, filename, String(barePort), key])
+    subjects.push({ name, base: `http://127.0.0.1:${barePort}`, key, child, baseline: true })
+  }
+  const routes = routesOf(id)
   const paths =
     values.route === 'list'
       ? [routes[0] as string]
       : values.route === 'one'
         ? [routes[1] as string]
         : routes
-  const check = await call(base, 'GET', routes[0] ?? '', key)
-  const listed = (check.body as { data: { status: string }[] }).data
-  if (listed.length !== 10 || listed.some((a) => a.status !== 'published'))
-    throw new Error('unexpected list')
-  const subjects: Subject[] = [
-    { name: 'backlex', base, key, child: backlex },
-    { name: 'backlex, anonymous (no API key)', base, key: null, child: backlex },
-  ]
-  const bare: Record<string, string> = {
-    bare: 'bare, item query + key lookup',
-    'bare-items': 'bare, item query',
-  }
-  for (const [mode, name] of Object.entries(bare)) {
-    const barePort = await freePort()
-    const child = await start([mode, filename, String(barePort), key])
-    subjects.push({ name, base: `http://127.0.0.1:${barePort}`, key, child })
-  }
   const runs = await interleaved(subjects, paths)
   const loadAfter = loadavg()[0] ?? 0
-  for (const s of new Set(subjects.map((x) => x.child))) await stop(s)
+  for (const s of new Set([backlex, ...subjects.map((x) => x.child)])) await stop(s)
 
   const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`
   const loads = runs.flat(2).map((r) => r.load)
   console.log(
     `Node ${process.version}, ${platform()} ${cpus().length} cores (${cpus()[0]?.model.trim()}); load (1 min) ${loadBefore.toFixed(1)} before, ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during, ${loadAfter.toFixed(1)} after; ${connections} connections, ${rounds} interleaved rounds of ${duration} s per server and route after ${warmup} s warm-up; API key cache ${cacheTtl === undefined ? 'default' : `${cacheTtl} s`}`,
   )
+  // Each baseline row gives the ratio of every measured backlex server to it.
+  const measured = subjects.flatMap((s, i) => (s.baseline || s.key === null ? [] : [i]))
   console.log(
-    '| route | server | req/s, median (rounds) | p50 | p99 | RSS | errors | backlex / this, median of rounds (rounds) |',
+    `| route | server | req/s, median (rounds) | p50 | p99 | RSS | errors | ${measured.map((i) => `${subjects[i]?.name} / this, median of rounds (rounds)`).join(' | ')} |`,
   )
-  console.log('|---|---|---|---|---|---|---|---|')
+  console.log(`|---|---|---|---|---|---|---|${measured.map(() => '---|').join('')}`)
   paths.forEach((path, p) => {
     const route = path === routes[1] ? '/api/items/articles/:id' : path
-    const ours = runs[0]?.[p] ?? []
     subjects.forEach((s, i) => {
       const mine = runs[i]?.[p] ?? []
       const rps = mine.map((r) => r.rps)
-      const ratios = mine.map((r, round) => ((ours[round]?.rps ?? 0) / r.rps) * 100)
-      const ratio =
-        i < 2
-          ? ''
-          : `${median(ratios).toFixed(0)}% (${ratios.map((x) => x.toFixed(0)).join(', ')}%)`
+      const ratios = measured.map((m) => {
+        if (!s.baseline) return ''
+        const ours = runs[m]?.[p] ?? []
+        const each = mine.map((r, round) => ((ours[round]?.rps ?? 0) / r.rps) * 100)
+        return `${median(each).toFixed(0)}% (${each.map((x) => x.toFixed(0)).join(', ')}%)`
+      })
       console.log(
-        `| \`${route}\` | ${s.name} | ${Math.round(median(rps))} (${rps.map(Math.round).join(', ')}) | ${median(mine.map((r) => r.p50))} ms | ${median(mine.map((r) => r.p99))} ms | ${mb(Math.max(...mine.map((r) => r.rss)))} | ${mine.reduce((n, r) => n + r.errors, 0)} | ${ratio} |`,
+        `| \`${route}\` | ${s.name} | ${Math.round(median(rps))} (${rps.map(Math.round).join(', ')}) | ${median(mine.map((r) => r.p50))} ms | ${median(mine.map((r) => r.p99))} ms | ${mb(Math.max(...mine.map((r) => r.rss)))} | ${mine.reduce((n, r) => n + r.errors, 0)} | ${ratios.join(' | ')} |`,
       )
     })
   })

@@ -1,8 +1,9 @@
 // One server of the items bench, run as a child process so the load generator does not share its
 // event loop: `node server.ts backlex <sqlite file> <port> [api key cache seconds]` (@backlex/node's
-// serve with auth, permissions and collections), or `bare` / `bare-items` <sqlite file> <port>
-// <api key> (node:http and node:sqlite running the same queries). Answers `rss` messages with its
-// RSS.
+// serve with auth, permissions and collections), `app <directory> <port>` (the config of
+// examples/app, every plugin, served by @backlex/node's serve with its default SQLite file under
+// the directory, as `backlex start` does), or `bare` / `bare-items` <sqlite file> <port> <api key>
+// (node:http and node:sqlite running the same queries). Answers `rss` messages with its RSS.
 import { createHash } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { DatabaseSync } from 'node:sqlite'
@@ -44,6 +45,17 @@ if (mode === 'backlex') {
       ],
     }),
     { port, hostname: '127.0.0.1' },
+  )
+} else if (mode === 'app') {
+  // examples/app's own backlex.config.ts (its imports resolve from examples/app/node_modules),
+  // unchanged but for migrating at boot, as `backlex migrate` before `backlex start` would.
+  const [{ serve }, { default: config }] = await Promise.all([
+    import('@backlex/node'),
+    import('../../examples/app/backlex.config.ts'),
+  ])
+  await serve(
+    { ...config, migrateOnBoot: true },
+    { port, hostname: '127.0.0.1', cwd: filename, env: process.env },
   )
 } else {
   // The baseline: the same rows, the same permission filter and the same JSON. `bare` also
@@ -92,4 +104,4 @@ if (mode === 'backlex') {
     return json(res, 200, { data: rows.map(item) })
   }).listen(port, '127.0.0.1', () => process.send?.({ ready: true }))
 }
-if (mode === 'backlex') process.send?.({ ready: true })
+if (mode === 'backlex' || mode === 'app') process.send?.({ ready: true })

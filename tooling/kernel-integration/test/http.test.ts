@@ -3,6 +3,7 @@ import {
   BacklexError,
   definePlugin,
   defineRoute,
+  type LoggerAdapter,
   type OpenApiDocument,
   PrincipalResolvers,
   type RequestContext,
@@ -262,5 +263,64 @@ describe.each(dialects.filter((d) => d.available))('http on $dialect', (dialect)
 
     const ok = await app.fetch(new Request('http://local/api/where'))
     expect(await ok.json()).toEqual({ clientAddress: '203.0.113.9' })
+  })
+
+  it('without CORS, answers principal errors with the request id and logs with it', async () => {
+    const h = await harness(dialect)
+    const lines: Record<string, unknown>[] = []
+    const capture = (bindings: Record<string, unknown>): LoggerAdapter => {
+      const write = (msg: string, fields?: Record<string, unknown>) =>
+        lines.push({ msg, ...bindings, ...fields })
+      return {
+        debug: write,
+        info: write,
+        warn: write,
+        error: write,
+        child: (more) => capture({ ...bindings, ...more }),
+      }
+    }
+    const logging = definePlugin({
+      name: '@test/logging',
+      version: '1.0.0',
+      register(ctx) {
+        ctx.contribute(PrincipalResolvers, ({ request }) => {
+          if (request.headers.get('authorization') === 'Bearer revoked') {
+            throw new BacklexError('INVALID_API_KEY', 401, 'This API key is revoked.')
+          }
+          return null
+        })
+        ctx.route(
+          defineRoute({
+            method: 'get',
+            path: '/logged',
+            handler: ({ ctx }) => {
+              const logger = ctx.logger
+              logger.info('handled', { n: 1 })
+              // One logger per request: the same one on every read.
+              return { ok: logger === ctx.logger }
+            },
+          }),
+        )
+      },
+    })
+    const app = h.kernel([logging()], { logger: capture({}) })
+    await app.boot()
+    const refused = await app.fetch(
+      new Request('http://local/api/logged', {
+        headers: { authorization: 'Bearer revoked', 'x-request-id': 'req-7' },
+      }),
+    )
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('x-request-id')).toBe('req-7')
+    expect((await errorOf(refused)).extensions.code).toBe('INVALID_API_KEY')
+    const res = await app.fetch(
+      new Request('http://local/api/logged', { headers: { 'x-request-id': 'req-8' } }),
+    )
+    expect(await res.json()).toEqual({ ok: true })
+    expect(res.headers.get('x-request-id')).toBe('req-8')
+    expect(lines).toContainEqual({ msg: 'handled', requestId: 'req-8', n: 1 })
+    const bad = await app.fetch(new Request('http://local/api/logged?q=%00'))
+    expect(bad.status).toBe(400)
+    expect((await errorOf(bad)).extensions.code).toBe('INVALID_TEXT')
   })
 })

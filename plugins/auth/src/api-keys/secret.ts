@@ -18,6 +18,8 @@ export function generateApiKeySecret(): string {
 
 type NodeCrypto = {
   createHash(algorithm: string): { update(data: string): { digest(encoding: 'hex'): string } }
+  /** One-shot hashing (Node 20.12+, 21.7+): no Hash object per call. */
+  hash?(algorithm: string, data: string, encoding: 'hex'): string
 }
 
 /**
@@ -31,6 +33,7 @@ const nodeCrypto = (
 
 /** Hex SHA-256 of a secret, synchronously where node:crypto exists; else undefined. */
 export function hashApiKeySecretNow(secret: string): string | undefined {
+  if (nodeCrypto?.hash) return nodeCrypto.hash('sha256', secret, 'hex')
   return nodeCrypto?.createHash('sha256').update(secret).digest('hex')
 }
 
