@@ -9,7 +9,9 @@
 // Usage: node items.ts [--rounds 3] [--duration 5] [--connections 20] [--warmup 3]
 // [--api-key-cache <seconds>] [--route list|one] [--servers backlex,app,anonymous,bare,bare-items]
 // [--node-args='<flags for the backlex servers>'] [--app-variant='<flags of a second full app>']
-// [--profile <dir>]. Run `pnpm build` first.
+// [--checkout <dir of another built checkout>] [--profile <dir>]. Run `pnpm build` first.
+// `--checkout` adds that checkout's minimal server (its own bench/items/server.ts and builds, its
+// own SQLite file seeded the same way) as a baseline row: before/after a change, in one run.
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     'app-variant': { type: 'string' },
     /** Only these servers, comma-separated (all if absent): backlex, app, anonymous, bare, bare-items. */
     servers: { type: 'string' },
+    /** Another checkout (built), whose minimal server runs as a baseline beside this one's. */
+    checkout: { type: 'string' },
   },
 })
 if (values.route !== undefined && !['list', 'one'].includes(values.route))
@@ -66,8 +70,9 @@ async function start(
   args: string[],
   execArgv: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
+  script = serverScript,
 ): Promise<ChildProcess> {
-  const child = fork(serverScript, args, {
+  const child = fork(script, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv,
     env,
@@ -310,6 +315,29 @@ try {
       base: appBase,
       key: seededApp.key,
       child: app,
+    })
+  }
+  if (values.checkout !== undefined) {
+    // Before/after: the same minimal server from another checkout, on its own file.
+    const otherDir = join(dir, 'checkout')
+    mkdirSync(otherDir)
+    const otherPort = await freePort()
+    const otherBase = `http://127.0.0.1:${otherPort}`
+    const other = await start(
+      ['backlex', join(otherDir, 'bench.sqlite'), String(otherPort)],
+      profile('checkout'),
+      process.env,
+      join(values.checkout, 'bench/items/server.ts'),
+    )
+    const seededOther = await seeded(otherBase)
+    if (seededOther.id !== id)
+      throw new Error(`the checkout's rows differ (first id ${seededOther.id})`)
+    subjects.push({
+      name: `minimal, checkout ${values.checkout}`,
+      base: otherBase,
+      key: seededOther.key,
+      child: other,
+      baseline: true,
     })
   }
   if (wanted('anonymous'))

@@ -36,7 +36,7 @@ const guestbook = definePlugin({
         status: 201,
         body: entry,
         handler: async ({ body, ctx }) => {
-          const { db } = ctx.kernel.get(Database)
+          const { db } = ctx.use(Database)
           return db
             .insertInto('guestbook_entries')
             .values({ ...body, created_at: new Date().toISOString() })
@@ -51,7 +51,7 @@ const guestbook = definePlugin({
         path: '/guestbook',
         summary: 'The 50 newest entries',
         handler: async ({ ctx }) => {
-          const { db } = ctx.kernel.get(Database)
+          const { db } = ctx.use(Database)
           const data = await db
             .selectFrom('guestbook_entries')
             .select(['id', 'name', 'message', 'created_at as createdAt'])

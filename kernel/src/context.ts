@@ -1,20 +1,9 @@
-// The per-request context every route, tool and hook receives.
+// The per-request context every route, tool and hook receives, and the Hono environment
+// that carries it.
 import type { Context } from 'hono'
-import type { LoggerAdapter } from './contracts/logger.js'
-import type { KernelHandle } from './kernel-handle.js'
-import type { Principal } from './principal.js'
+import type { RequestContext } from './plugin-api.js'
 
-export interface RequestContext {
-  requestId: string
-  logger: LoggerAdapter
-  workspace: string
-  principal: Principal
-  /** The client's IP address as the runtime sees it (the socket peer; not X-Forwarded-For), or null. */
-  clientAddress: string | null
-  kernel: KernelHandle
-  /** Keeps the runtime alive for background work after the response (Workers' waitUntil). */
-  waitUntil(promise: Promise<unknown>): void
-}
+export type { RequestContext }
 
 /** The Hono environment of backlex apps: `c.get('backlex')` is the request context. */
 export interface BacklexEnv {

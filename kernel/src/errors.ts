@@ -117,6 +117,13 @@ export const KernelErrors = {
       `Plugin "${plugin}" asked for service ${token(t)} without listing it in requires or optional.`,
       { plugin, service: t.id },
     ),
+  SERVICE_NOT_READY: (plugin: string, t: ServiceToken<unknown>) =>
+    new BacklexError(
+      'SERVICE_NOT_READY',
+      500,
+      `Plugin "${plugin}" asked for service ${token(t)} inside register(); services are available from boot on (call use() in hooks, handlers and factories).`,
+      { plugin, service: t.id },
+    ),
   SERVICE_UNAVAILABLE: (t: ServiceToken<unknown>) =>
     new BacklexError('SERVICE_UNAVAILABLE', 500, `No plugin provides service ${token(t)}.`, {
       service: t.id,

@@ -9,9 +9,36 @@ export { createMemoryKv } from './defaults/memory-kv.js'
 export { createMemoryPubSub } from './defaults/memory-pubsub.js'
 export { systemClock } from './defaults/system-clock.js'
 export { BacklexError, isBacklexError, type KernelErrorCode, KernelErrors } from './errors.js'
-export type { ActionHook, EventBus, EventMeta, FilterHook, HookContext } from './events.js'
+export {
+  type ActionHook,
+  defineEvent,
+  type EventBus,
+  type EventDefinition,
+  type EventKey,
+  type EventMeta,
+  eventRef,
+  type FilterHook,
+  type HookContext,
+  type PayloadOf,
+} from './events.js'
 export { defineExtensionPoint, type ExtensionPoint } from './extension-points.js'
 export { errorBody } from './http/app.js'
+export {
+  acceptsEventStream,
+  Backlog,
+  type BacklogOptions,
+  createHeartbeat,
+  EVENT_STREAM_HEADERS,
+  EventStream,
+  type EventStreamOptions,
+  encodeEvent,
+  type Frame,
+  type FrameEvent,
+  frameEvent,
+  HEARTBEAT_FRAME,
+  type Heartbeat,
+  retryFrame,
+} from './http/event-stream.js'
 export { buildOpenApiDocument, OpenApiContributions, type OpenApiDocument } from './http/openapi.js'
 export {
   checkJsonValue,
@@ -27,7 +54,6 @@ export {
   type RouteInput,
 } from './http/route.js'
 export { type Backlex, createBacklex, KERNEL_PLUGIN, type KernelState } from './kernel.js'
-export type { KernelHandle, PluginInfo, ResolvedConfig, RouteInfo } from './kernel-handle.js'
 export {
   type MigrationResult,
   type MigrationStatus,
@@ -41,8 +67,19 @@ export type {
   PluginMigration,
   PluginSpec,
   RegisterContext,
+  ServiceLifecycle,
 } from './plugin.js'
 export { definePlugin } from './plugin.js'
+export type {
+  AnyDeps,
+  Deps,
+  KernelHandle,
+  PluginInfo,
+  ResolvedConfig,
+  RouteInfo,
+  Scope,
+  Use,
+} from './plugin-api.js'
 export {
   anonymousPrincipal,
   DEFAULT_WORKSPACE,
@@ -54,10 +91,11 @@ export {
   type WorkspaceResolver,
   WorkspaceResolvers,
 } from './principal.js'
-export { defineService, type ServiceOf, type ServiceToken } from './services.js'
+export { defineService, type ServiceOf, type ServiceToken, serviceRef } from './services.js'
 export {
   defineTool,
   type ToolAnnotation,
+  type ToolCaller,
   type ToolContext,
   type ToolDefinition,
   type ToolInfo,

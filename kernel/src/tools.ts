@@ -1,36 +1,19 @@
-// Tools: transport-neutral operations (MCP, agents, the admin) run under the caller's principal.
+// Tools: transport-neutral operations (MCP, agents, the admin) run under the caller's principal,
+// in the scope of the plugin that registered them.
 import { z } from 'zod'
 import type { LoggerAdapter } from './contracts/logger.js'
 import { KernelErrors } from './errors.js'
-import type { KernelHandle } from './kernel-handle.js'
-import type { Principal } from './principal.js'
+import type { KernelHandle, Scope, ToolDefinition, ToolRegistry } from './plugin-api.js'
 import { zodIssues } from './validation.js'
 
-/**
- * What a tool does to data: `read` changes nothing, `write` creates or changes,
- * `destructive` deletes or overwrites, `admin` needs an admin principal.
- */
-export type ToolAnnotation = 'read' | 'write' | 'destructive' | 'admin'
-
-export interface ToolContext {
-  principal: Principal
-  workspace: string
-  kernel: KernelHandle
-  logger: LoggerAdapter
-  requestId?: string
-  /** The caller's network address, when the surface that called the tool knows it. */
-  clientAddress?: string | null
-}
-
-export interface ToolDefinition<I extends z.ZodType = z.ZodType, O = unknown> {
-  /** Unique, `^[a-z][a-z0-9_.-]*$`, e.g. `items.list`. */
-  name: string
-  /** What it does and returns, in words an agent can act on. */
-  description: string
-  input: I
-  annotation: ToolAnnotation
-  handler(ctx: ToolContext, input: z.output<I>): Promise<O> | O
-}
+export type {
+  ToolAnnotation,
+  ToolCaller,
+  ToolContext,
+  ToolDefinition,
+  ToolInfo,
+  ToolRegistry,
+} from './plugin-api.js'
 
 /**
  * Declares a tool; register it with `ctx.tool(...)`.
@@ -49,39 +32,18 @@ export function defineTool<I extends z.ZodType, O>(
 
 export const TOOL_NAME = /^[a-z][a-z0-9_.-]{0,63}$/
 
-export interface ToolInfo {
-  name: string
-  description: string
-  annotation: ToolAnnotation
-  plugin: string
-  /** JSON Schema (draft 2020-12) of the input, from the zod schema. */
-  inputSchema: Record<string, unknown>
-}
-
-export interface ToolRegistry {
-  list(): ToolInfo[]
-  get(name: string): (ToolDefinition & { plugin: string }) | undefined
-  /**
-   * Validates `input` and runs the tool as `principal`. Admin tools need an admin; a read-only
-   * principal may run only `read` tools, and a tool allowlist (API-key scopes) is enforced.
-   */
-  call(
-    name: string,
-    input: unknown,
-    caller: {
-      principal: Principal
-      workspace: string
-      requestId?: string
-      clientAddress?: string | null
-    },
-  ): Promise<unknown>
+export interface ToolRegistryOptions {
+  kernel: () => KernelHandle
+  logger: LoggerAdapter
+  /** The scope of a plugin, for the tools it registered. */
+  scope: (plugin: string) => Scope
 }
 
 export function createToolRegistry(
   tools: Map<string, ToolDefinition & { plugin: string }>,
-  kernel: () => KernelHandle,
-  logger: LoggerAdapter,
+  options: ToolRegistryOptions,
 ): ToolRegistry {
+  const { logger } = options
   return {
     list: () =>
       [...tools.values()].map((t) => ({
@@ -108,8 +70,18 @@ export function createToolRegistry(
       const parsed = tool.input.safeParse(input ?? {})
       if (!parsed.success)
         throw KernelErrors.VALIDATION_FAILED('tool input', zodIssues(parsed.error))
+      const scope = options.scope(tool.plugin)
       return tool.handler(
-        { ...caller, kernel: kernel(), logger: logger.child({ tool: name }) },
+        {
+          principal: caller.principal,
+          workspace: caller.workspace,
+          ...(caller.requestId === undefined ? {} : { requestId: caller.requestId }),
+          ...(caller.clientAddress === undefined ? {} : { clientAddress: caller.clientAddress }),
+          plugin: tool.plugin,
+          use: scope.use,
+          kernel: options.kernel(),
+          logger: logger.child({ tool: name }),
+        },
         parsed.data,
       )
     },

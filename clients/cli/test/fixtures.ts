@@ -30,14 +30,14 @@ const notes = definePlugin({
       method: 'post', path: '/notes', status: 201,
       body: z.object({ id: z.number().int(), text: z.string().min(1) }),
       handler: async ({ body, ctx }) => {
-        await ctx.kernel.get(Database).db.insertInto('test_notes').values(body).execute()
+        await ctx.use(Database).db.insertInto('test_notes').values(body).execute()
         return body
       },
     }))
     ctx.route(defineRoute({
       method: 'get', path: '/notes',
       handler: async ({ ctx }) => {
-        const rows: NoteRow[] = await ctx.kernel.get(Database).db.selectFrom('test_notes').selectAll().execute()
+        const rows: NoteRow[] = await ctx.use(Database).db.selectFrom('test_notes').selectAll().execute()
         return { notes: rows }
       },
     }))

@@ -1,22 +1,22 @@
 // The kernel's HTTP shell: request id, body limit, CORS, workspace and principal,
 // then plugin routes; every error leaves as the JSON error envelope.
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
-import type { RuntimeInfo } from '../config.js'
 import type { BacklexEnv, RequestContext } from '../context.js'
 import type { LoggerAdapter } from '../contracts/logger.js'
 import { type BacklexError, isBacklexError, KernelErrors } from '../errors.js'
-import type { KernelHandle } from '../kernel-handle.js'
+import type { KernelHandle, Scope } from '../plugin-api.js'
 import {
   anonymousPrincipal,
   DEFAULT_WORKSPACE,
   type PrincipalResolver,
   type WorkspaceResolver,
 } from '../principal.js'
+import type { RuntimeInfo } from '../runtime.js'
 import { type RouteEffect, refuseReadOnlyWrites, refuseUnsafeInput } from './request-guards.js'
-import { type RouteRecord, toHonoHandler } from './route.js'
+import { enterScope, type RouteRecord, toHonoHandler } from './route.js'
 
 export interface Mount {
   plugin: string
@@ -30,6 +30,8 @@ export interface Mount {
 export interface HttpAppOptions {
   kernel: KernelHandle
   logger: LoggerAdapter
+  /** The scope of a plugin: its routes and sub-apps see it as `ctx.use`. */
+  scope: (plugin: string) => Scope
   routes: readonly RouteRecord[]
   mounts: readonly Mount[]
   principalResolvers: () => readonly PrincipalResolver[]
@@ -55,9 +57,13 @@ function codeForStatus(status: number): BacklexError {
   return KernelErrors.INTERNAL()
 }
 
+/** Before a route or sub-app claims the request, no plugin's services are in reach. */
+const UNROUTED = '(unrouted request)'
+
 export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
   const { kernel, logger } = options
   const app = new Hono<BacklexEnv>()
+  const unrouted = options.scope(UNROUTED)
 
   app.onError((error, c) => {
     let known: BacklexError
@@ -111,6 +117,8 @@ export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
       workspace,
       principal: anonymousPrincipal,
       clientAddress: options.clientAddress?.(c.req.raw, c.env) ?? null,
+      plugin: unrouted.plugin,
+      use: unrouted.use,
       kernel,
       logger: logger.child({ requestId }),
       waitUntil,
@@ -163,13 +171,18 @@ export function createHttpApp(options: HttpAppOptions): Hono<BacklexEnv> {
         route.method,
         route.fullPath,
         refuseReadOnlyWrites(definition.effect),
-        toHonoHandler(definition),
+        toHonoHandler(definition, options.scope(route.plugin)),
       )
   }
   for (const mount of options.mounts) {
     const guard = refuseReadOnlyWrites(mount.effect)
-    app.use(mount.fullPath, guard)
-    app.use(`${mount.fullPath}/*`, guard)
+    const scope = options.scope(mount.plugin)
+    const scoped: MiddlewareHandler<BacklexEnv> = (c, next) => {
+      enterScope(c.get('backlex'), scope)
+      return guard(c, next)
+    }
+    app.use(mount.fullPath, scoped)
+    app.use(`${mount.fullPath}/*`, scoped)
     app.route(mount.fullPath, mount.app)
   }
   return app

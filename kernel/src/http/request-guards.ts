@@ -4,12 +4,12 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { BacklexEnv } from '../context.js'
 import { KernelErrors } from '../errors.js'
+import type { RouteEffect } from '../plugin-api.js'
 
 /** JSON bodies nested deeper than this are refused (recursive code overflows near 5,000). */
 export const MAX_JSON_DEPTH = 128
 
-/** What a route does to data: `write` is refused to read-only principals. */
-export type RouteEffect = 'read' | 'write'
+export type { RouteEffect }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 

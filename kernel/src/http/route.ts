@@ -4,6 +4,7 @@ import type { Context } from 'hono'
 import type { z } from 'zod'
 import type { BacklexEnv, RequestContext } from '../context.js'
 import { KernelErrors } from '../errors.js'
+import type { Scope } from '../plugin-api.js'
 import { zodIssues } from '../validation.js'
 import type { RouteEffect } from './request-guards.js'
 
@@ -103,9 +104,17 @@ async function readJsonBody(c: Context<BacklexEnv>): Promise<unknown> {
   }
 }
 
+/** Gives the request context the scope of the plugin whose route or sub-app serves it. */
+export function enterScope(context: RequestContext, scope: Scope): void {
+  const writable = context as { plugin: string; use: Scope['use'] }
+  writable.plugin = scope.plugin
+  writable.use = scope.use
+}
+
 /** Wraps a route definition into a Hono handler that validates, runs and serialises. */
-export function toHonoHandler(route: RouteDefinition) {
+export function toHonoHandler(route: RouteDefinition, scope: Scope) {
   return async (c: Context<BacklexEnv>): Promise<Response> => {
+    enterScope(c.get('backlex'), scope)
     const params = route.params
       ? validate(route.params, c.req.param(), 'path parameters')
       : undefined

@@ -90,9 +90,8 @@ export const smtpEmail = definePlugin({
   needs: ['tcp'],
   options: smtpEmailOptions,
   register(ctx, options) {
-    ctx.provide(Email, () => createSmtpEmail(options))
-  },
-  async shutdown(ctx) {
-    ;(ctx.get(Email) as SmtpEmail).close()
+    ctx.provide(Email, (): SmtpEmail => createSmtpEmail(options), {
+      stop: (email) => email.close(),
+    })
   },
 })

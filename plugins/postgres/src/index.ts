@@ -48,25 +48,29 @@ export const postgres = definePlugin({
   provides: [Database],
   options: connectionOptions,
   register(ctx, options) {
-    ctx.provide(Database, (boot) =>
-      createPostgresDatabase({
-        ...options,
-        connectionString: connectionString(options.connectionString),
-        logger: boot.logger,
-      }),
+    ctx.provide(
+      Database,
+      (boot) =>
+        createPostgresDatabase({
+          ...options,
+          connectionString: connectionString(options.connectionString),
+          logger: boot.logger,
+        }),
+      {
+        async start(database) {
+          try {
+            await sql`select 1`.execute(database.db)
+          } catch (error) {
+            // At boot the server's own words (e.g. `connect ECONNREFUSED 10.0.0.5:5432`) help
+            // more than a 503: the kernel reports them as BOOT_FAILED with this plugin's name.
+            throw isBacklexError(error) && error.code === 'DATABASE_UNAVAILABLE'
+              ? error.cause
+              : error
+          }
+        },
+        stop: (database) => database.close(),
+      },
     )
-  },
-  async boot(ctx) {
-    try {
-      await sql`select 1`.execute(ctx.get(Database).db)
-    } catch (error) {
-      // At boot the server's own words (e.g. `connect ECONNREFUSED 10.0.0.5:5432`) help more
-      // than a 503: the kernel reports them as BOOT_FAILED with this plugin's name.
-      throw isBacklexError(error) && error.code === 'DATABASE_UNAVAILABLE' ? error.cause : error
-    }
-  },
-  async shutdown(ctx) {
-    await ctx.get(Database).close()
   },
 })
 
@@ -87,15 +91,15 @@ export const postgresPubSub = definePlugin({
       .default('backlex_pubsub'),
   }),
   register(ctx, options) {
-    ctx.provide(PubSub, (boot) =>
-      createPostgresPubSub({
-        ...options,
-        connectionString: connectionString(options.connectionString),
-        logger: boot.logger,
-      }),
+    ctx.provide(
+      PubSub,
+      (boot): PostgresPubSub =>
+        createPostgresPubSub({
+          ...options,
+          connectionString: connectionString(options.connectionString),
+          logger: boot.logger,
+        }),
+      { stop: (pubsub) => pubsub.close() },
     )
-  },
-  async shutdown(ctx) {
-    await (ctx.get(PubSub) as PostgresPubSub).close()
   },
 })

@@ -50,16 +50,16 @@ export const redisKv = definePlugin({
     keyPrefix: z.string().max(200).default('backlex:kv:'),
   }),
   register(ctx, options) {
-    ctx.provide(Kv, (boot) =>
-      createRedisKv({ ...options, url: urlOf(options.url), logger: boot.logger }),
+    ctx.provide(
+      Kv,
+      (boot): RedisKv =>
+        createRedisKv({ ...options, url: urlOf(options.url), logger: boot.logger }),
+      {
+        // A wrong URL fails the boot, not the first rate-limited request.
+        start: (kv) => pingOrClose(kv),
+        stop: (kv) => kv.close(),
+      },
     )
-  },
-  async boot(ctx) {
-    // A wrong URL fails the boot, not the first rate-limited request.
-    await pingOrClose(ctx.get(Kv) as RedisKv)
-  },
-  async shutdown(ctx) {
-    await (ctx.get(Kv) as RedisKv).close()
   },
 })
 
@@ -77,14 +77,11 @@ export const redisPubSub = definePlugin({
     channelPrefix: z.string().max(200).default('backlex:'),
   }),
   register(ctx, options) {
-    ctx.provide(PubSub, (boot) =>
-      createRedisPubSub({ ...options, url: urlOf(options.url), logger: boot.logger }),
+    ctx.provide(
+      PubSub,
+      (boot): RedisPubSub =>
+        createRedisPubSub({ ...options, url: urlOf(options.url), logger: boot.logger }),
+      { start: (pubsub) => pingOrClose(pubsub), stop: (pubsub) => pubsub.close() },
     )
-  },
-  async boot(ctx) {
-    await pingOrClose(ctx.get(PubSub) as RedisPubSub)
-  },
-  async shutdown(ctx) {
-    await (ctx.get(PubSub) as RedisPubSub).close()
   },
 })

@@ -70,15 +70,13 @@ export const sqlite = definePlugin({
   provides: [Database],
   options: sqliteOptions,
   register(ctx, options) {
-    ctx.provide(Database, () => createSqliteDatabase(options))
-  },
-  async boot(ctx, options) {
-    // Open the file now, so a bad path fails the boot instead of the first request.
-    const database = ctx.get(Database)
-    await sql`select 1`.execute(database.db)
-    ctx.logger.debug('sqlite open', { filename: options.filename, driver: database.driver })
-  },
-  async shutdown(ctx) {
-    await ctx.get(Database).close()
+    ctx.provide(Database, () => createSqliteDatabase(options), {
+      async start(database, boot) {
+        // Open the file now, so a bad path fails the boot instead of the first request.
+        await sql`select 1`.execute(database.db)
+        boot.logger.debug('sqlite open', { filename: options.filename, driver: database.driver })
+      },
+      stop: (database) => database.close(),
+    })
   },
 })

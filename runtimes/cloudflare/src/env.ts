@@ -10,7 +10,7 @@ export type CloudflareEnvBindings = Readonly<Record<string, unknown>>
 /**
  * The Worker's env; provided by `createWorker()`. Declare it in `requires` (or `optional`).
  * @example
- * boot(ctx) { const bucket = ctx.get(CloudflareEnv).FILES }
+ * boot(ctx) { const bucket = ctx.use(CloudflareEnv).FILES }
  */
 export const CloudflareEnv = defineService<CloudflareEnvBindings>('cloudflare.env')
 

@@ -48,7 +48,7 @@ export const notes = definePlugin({
         status: 201,
         body: z.object({ id: z.number().int(), text: z.string().min(1) }),
         handler: async ({ body, ctx }) => {
-          await ctx.kernel.get(Database).db.insertInto('test_notes').values(body).execute()
+          await ctx.use(Database).db.insertInto('test_notes').values(body).execute()
           return body
         },
       }),
@@ -58,7 +58,7 @@ export const notes = definePlugin({
         method: 'get',
         path: '/notes',
         handler: async ({ ctx }) => {
-          const database = ctx.kernel.get(Database)
+          const database = ctx.use(Database)
           const rows = await database.db
             .selectFrom('test_notes')
             .selectAll()

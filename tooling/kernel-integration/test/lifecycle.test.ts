@@ -42,7 +42,7 @@ describe.each(dialects.filter((d) => d.available))('lifecycle on $dialect', (dia
       version: '1.0.0',
       requires: [A],
       boot(ctx) {
-        events.push(`boot consumer sees ${ctx.get(A).name}`)
+        events.push(`boot consumer sees ${ctx.use(A).name}`)
       },
       shutdown() {
         events.push('shutdown consumer')
@@ -232,13 +232,13 @@ describe.each(dialects.filter((d) => d.available))('lifecycle on $dialect', (dia
     expect(error.message).toContain('@test/fs')
   })
 
-  it('refuses get() of a service the plugin did not declare', async () => {
+  it('refuses use() of a service the plugin did not declare', async () => {
     const h = await harness(dialect)
     const sneaky = definePlugin({
       name: '@test/sneaky',
       version: '1.0.0',
       boot(ctx) {
-        ctx.get(A)
+        ctx.use(A)
       },
     })
     const error = await bootError(h.kernel([provider('@test/a')(), sneaky()]).boot())

@@ -46,7 +46,7 @@ const todos = definePlugin({
         input: z.object({ id: z.number().int(), title: z.string().min(1) }),
         annotation: 'write',
         async handler(tool, input) {
-          const db = tool.kernel.get(Database).db
+          const db = tool.use(Database).db
           const payload = await tool.kernel.events.filter('todos.create', input, tool)
           const row = { ...payload, owner: tool.principal.id }
           await db.insertInto('test_todos').values(row).execute()
@@ -62,7 +62,7 @@ const todos = definePlugin({
         input: z.object({}),
         annotation: 'admin',
         async handler(tool) {
-          await tool.kernel.get(Database).db.deleteFrom('test_todos').execute()
+          await tool.use(Database).db.deleteFrom('test_todos').execute()
           return { purged: true }
         },
       }),
@@ -209,15 +209,12 @@ describe.each(dialects.filter((d) => d.available))('tools and events on $dialect
     const audit = definePlugin({
       name: '@test/audit',
       version: '1.0.0',
+      requires: [Database],
       register(ctx) {
         ctx.on.action('todos.created', async (todo, hook) => {
           await gate
-          // Hooks reach services through the kernel handle they receive.
-          const count = await hook.kernel
-            .get(Database)
-            .db.selectFrom('test_todos')
-            .selectAll()
-            .execute()
+          // Hooks reach the services their plugin declared through the scope they receive.
+          const count = await hook.use(Database).db.selectFrom('test_todos').selectAll().execute()
           seen.push({ todo, rows: count.length, by: hook.principal.type })
         })
         ctx.on.action('todos.created', () => {

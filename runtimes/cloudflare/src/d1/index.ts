@@ -1,9 +1,9 @@
 // The Database service on Cloudflare D1: `createD1Database(env.DB)` and the `d1()` plugin.
-import { type BootContext, Database, type DatabaseAdapter, definePlugin } from '@backlex/kernel'
+import { Database, type DatabaseAdapter, definePlugin } from '@backlex/kernel'
 import { type Compilable, Kysely, type QueryResult, sql } from 'kysely'
 import { z } from 'zod'
 import pkg from '../../package.json' with { type: 'json' }
-import { CloudflareEnv } from '../env.js'
+import { CloudflareEnv, type CloudflareEnvBindings } from '../env.js'
 import { CloudflareErrors } from '../errors.js'
 import { D1Dialect, type D1DialectOptions, prepareD1, toQueryResult } from './dialect.js'
 import { type D1DatabaseLike, isD1Database } from './types.js'
@@ -86,9 +86,12 @@ export const d1Options = z.object({
 
 export type D1Options = z.input<typeof d1Options>
 
-function resolveBinding(ctx: BootContext, binding: string | D1DatabaseLike): D1DatabaseLike {
+function resolveBinding(
+  ctx: { use(token: typeof CloudflareEnv): CloudflareEnvBindings | undefined },
+  binding: string | D1DatabaseLike,
+): D1DatabaseLike {
   if (typeof binding !== 'string') return binding
-  const env = ctx.tryGet(CloudflareEnv)
+  const env = ctx.use(CloudflareEnv)
   if (!env) throw CloudflareErrors.D1_NO_ENV(binding)
   const found = env[binding]
   if (!isD1Database(found)) throw CloudflareErrors.D1_BINDING_MISSING(binding)
@@ -109,15 +112,21 @@ export const d1 = definePlugin({
   optional: [CloudflareEnv],
   options: d1Options,
   register(ctx, options) {
-    ctx.provide(Database, (boot) =>
-      createD1Database(
-        resolveBinding(boot, options.binding),
-        options.migrationLockLeaseMs ? { migrationLockLeaseMs: options.migrationLockLeaseMs } : {},
-      ),
+    ctx.provide(
+      Database,
+      (boot) =>
+        createD1Database(
+          resolveBinding(boot, options.binding),
+          options.migrationLockLeaseMs
+            ? { migrationLockLeaseMs: options.migrationLockLeaseMs }
+            : {},
+        ),
+      {
+        // Resolve the binding now, so a missing one fails the boot with its name.
+        start: async (database) => {
+          await sql`select 1`.execute(database.db)
+        },
+      },
     )
-  },
-  async boot(ctx) {
-    // Resolve the binding now, so a missing one fails the boot with its name.
-    await sql`select 1`.execute(ctx.get(Database).db)
   },
 })
