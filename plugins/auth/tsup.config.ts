@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `contract` is the Auth token and the service's types alone, without better-auth.
+  entry: { index: 'src/index.ts', contract: 'src/contract.ts' },
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,12 +1,12 @@
 // The Hono sub-app mounted at /api/auth: rate limits, then better-auth's handler, with its
 // error bodies turned into backlex's error envelope. Also `GET /api/auth/principal`.
-import { type BacklexEnv, errorBody, type KvAdapter } from '@backlex/kernel'
+import { type BacklexEnv, errorBody, Kv } from '@backlex/kernel'
 import { type Context, Hono } from 'hono'
 import { INTERNAL_HEADERS } from './better-auth.js'
+import { Auth } from './contract.js'
 import { AuthErrors } from './errors.js'
 import type { ResolvedAuthOptions } from './options.js'
 import { clientAddress, consumeRateLimit, RATE_LIMITED_PATHS } from './rate-limit.js'
-import type { AuthService } from './service.js'
 
 const BASE_PATH = '/api/auth'
 
@@ -66,13 +66,7 @@ function forBetterAuth(raw: Request, headers: Headers, origin: string | undefine
   return new Request(`${origin}${pathname}${search}`, init)
 }
 
-export interface AuthAppDeps {
-  service(): AuthService
-  kv(): KvAdapter
-  options: ResolvedAuthOptions
-}
-
-export function createAuthApp(deps: AuthAppDeps): Hono<BacklexEnv> {
+export function createAuthApp(options: ResolvedAuthOptions): Hono<BacklexEnv> {
   const app = new Hono<BacklexEnv>()
 
   app.get('/principal', (c) => {
@@ -81,16 +75,16 @@ export function createAuthApp(deps: AuthAppDeps): Hono<BacklexEnv> {
   })
 
   const handle = async (c: Context<BacklexEnv>): Promise<Response> => {
-    const service = deps.service()
     const ctx = c.get('backlex')
-    const address = clientAddress(c.req.raw, deps.options, ctx.clientAddress)
+    const service = ctx.use(Auth)
+    const address = clientAddress(c.req.raw, options, ctx.clientAddress)
     const group =
       c.req.method === 'POST' ? RATE_LIMITED_PATHS[c.req.path.slice(BASE_PATH.length)] : undefined
     if (group === 'email' && !service.canSendEmail) {
       return c.json(errorBody(AuthErrors.EMAIL_NOT_CONFIGURED()), 503)
     }
     if (group) {
-      const verdict = await consumeRateLimit(deps.kv(), deps.options, group, address)
+      const verdict = await consumeRateLimit(ctx.use(Kv), options, group, address)
       if (!verdict.allowed) {
         return c.json(errorBody(AuthErrors.RATE_LIMITED(verdict.retryAfter)), 429, {
           'Retry-After': String(verdict.retryAfter),
@@ -102,7 +96,7 @@ export function createAuthApp(deps: AuthAppDeps): Hono<BacklexEnv> {
     headers.set(INTERNAL_HEADERS.workspace, ctx.workspace)
     headers.delete(INTERNAL_HEADERS.clientIp)
     if (address) headers.set(INTERNAL_HEADERS.clientIp, address)
-    const origin = deps.options.baseURL ? undefined : service.publicOrigin()
+    const origin = options.baseURL ? undefined : service.publicOrigin()
     const response = await service.betterAuth.handler(forBetterAuth(c.req.raw, headers, origin))
     return toErrorEnvelope(response)
   }

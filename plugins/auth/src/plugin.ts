@@ -6,17 +6,17 @@ import {
   definePlugin,
   Email,
   Kv,
-  type KvAdapter,
   PrincipalResolvers,
   PubSub,
 } from '@backlex/kernel'
 import pkg from '../package.json' with { type: 'json' }
 import { apiKeyRoutes } from './api-keys/routes.js'
 import { createAuthApp } from './auth-app.js'
+import { Auth } from './contract.js'
 import { migrations } from './migrations.js'
 import { authOptions } from './options.js'
 import { roleRoutes } from './roles/routes.js'
-import { Auth, type AuthRuntime, type AuthService, createAuthService } from './service.js'
+import { createAuthService } from './service.js'
 import { authTools } from './tools.js'
 import { userRoutes } from './users/routes.js'
 
@@ -38,44 +38,32 @@ export const auth = definePlugin({
   options: authOptions,
   migrations,
   register(ctx, options) {
-    // Per kernel: the service is built on first use (at boot) from this kernel's services.
-    let service: AuthRuntime | undefined
-    let kv: KvAdapter | undefined
-    const current = (): AuthService => {
-      if (!service) throw new Error('@backlex/auth is used before it booted')
-      return service
-    }
-    ctx.provide(Auth, (boot) => {
-      kv = boot.get(Kv)
-      service = createAuthService(boot, options)
-      return service
-    })
+    // One service per kernel, built when the plugin boots: a missing secret or a broken
+    // database fails the boot, not a request. It listens for API key changes of other instances.
+    ctx.provide(
+      Auth,
+      (boot) =>
+        createAuthService(
+          {
+            database: boot.use(Database),
+            clock: boot.use(Clock),
+            pubsub: boot.use(PubSub),
+            email: boot.use(Email),
+            logger: boot.logger,
+            config: boot.config,
+          },
+          options,
+        ),
+      { start: (service) => service.start(), stop: (service) => service.stop() },
+    )
     ctx.contribute(PrincipalResolvers, ({ request, workspace }) =>
-      service ? service.resolvePrincipal(request, workspace) : null,
+      ctx.use(Auth).resolvePrincipal(request, workspace),
     )
-    ctx.routes(
-      '/auth',
-      createAuthApp({
-        service: current,
-        kv: () => {
-          if (!kv) throw new Error('@backlex/auth is used before it booted')
-          return kv
-        },
-        options,
-      }),
-    )
-    for (const route of [
-      ...apiKeyRoutes(current),
-      ...roleRoutes(current),
-      ...userRoutes(current),
-    ]) {
-      ctx.route(route)
-    }
+    ctx.routes('/auth', createAuthApp(options))
+    for (const route of [...apiKeyRoutes, ...roleRoutes, ...userRoutes]) ctx.route(route)
     for (const tool of authTools) ctx.tool(tool)
   },
-  async boot(ctx, options) {
-    // Build the service now: a missing secret or a broken database fails the boot, not a request.
-    await (ctx.get(Auth) as AuthRuntime).start()
+  boot(ctx, options) {
     const peerKnown = ctx.config.runtime.clientAddress !== undefined
     if (
       !ctx.config.dev &&
@@ -88,8 +76,5 @@ export const auth = definePlugin({
         'auth rate limits cannot tell clients apart on this runtime: every client shares one counter per route group. Set trustProxy behind a proxy, or clientIp.',
       )
     }
-  },
-  async shutdown(ctx) {
-    await (ctx.get(Auth) as AuthRuntime).stop()
   },
 })

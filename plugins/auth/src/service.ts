@@ -2,63 +2,28 @@
 // resolver that turns a request into the caller the kernel sees.
 import {
   type BacklexError,
-  type BootContext,
-  Clock,
-  Database,
+  type ClockAdapter,
+  type DatabaseAdapter,
   DEFAULT_WORKSPACE,
-  defineService,
-  Email,
+  type EmailAdapter,
   isBacklexError,
-  type Principal,
-  PubSub,
+  type LoggerAdapter,
+  type PubSubAdapter,
+  type ResolvedConfig,
 } from '@backlex/kernel'
 import { sql } from 'kysely'
 import { createApiKeyInvalidation } from './api-keys/invalidation.js'
 import { createApiKeyPrincipalCache } from './api-keys/principal-cache.js'
 import { bearerApiKey } from './api-keys/secret.js'
-import { type ApiKeyStore, createApiKeyStore } from './api-keys/store.js'
-import { type BetterAuthInstance, createBetterAuth } from './better-auth.js'
+import { createApiKeyStore } from './api-keys/store.js'
+import { createBetterAuth } from './better-auth.js'
+import type { AuthService } from './contract.js'
 import { AuthErrors } from './errors.js'
 import type { ResolvedAuthOptions } from './options.js'
 import { assertTrustedOrigin, isWrite } from './origin-check.js'
 import { resolvePublicURL } from './public-url.js'
-import { createRoleStore, type RoleStore } from './roles/store.js'
-import { createUserStore, type UserStore } from './users/store.js'
-
-export interface AuthService {
-  /** better-auth's request handler and server API (`getSession`). */
-  readonly betterAuth: BetterAuthInstance
-  readonly roles: RoleStore
-  readonly apiKeys: ApiKeyStore
-  readonly users: UserStore
-  /** Whether an Email service is installed (magic link and OTP need one). */
-  readonly canSendEmail: boolean
-  /**
-   * The origin emailed links point to: the `baseURL` option, or in dev the listening address;
-   * undefined when neither is known.
-   */
-  publicOrigin(): string | undefined
-  /**
-   * Whether `origin` may send cookie-authenticated writes: better-auth's trusted origins (the
-   * `trustedOrigins` option and `baseURL`), the public origin, and without one the request's own.
-   */
-  isTrustedOrigin(origin: string, request: Request): Promise<boolean>
-  /**
-   * The caller of a request: an API key (`Authorization: Bearer blx_...`), else a better-auth
-   * session (cookie or bearer token), else null. Throws INVALID_API_KEY for a bad key, and
-   * MISSING_OR_NULL_ORIGIN / INVALID_ORIGIN for a write signed in by the session cookie that
-   * does not come from a trusted origin.
-   */
-  resolvePrincipal(request: Request, workspace: string): Promise<Principal | null>
-}
-
-/**
- * The Auth service token, for plugins that need users, roles or API keys.
- * @example
- * const auth = ctx.get(Auth)
- * const roles = await auth.roles.rolesOf('main', userId)
- */
-export const Auth = defineService<AuthService>('backlex.auth')
+import { createRoleStore } from './roles/store.js'
+import { createUserStore } from './users/store.js'
 
 const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?backlex\.session_token=/
 
@@ -67,7 +32,7 @@ function randomSecret(): string {
   return btoa(String.fromCharCode(...bytes))
 }
 
-function resolveSecret(ctx: BootContext, options: ResolvedAuthOptions): string {
+function resolveSecret(ctx: AuthServiceDeps, options: ResolvedAuthOptions): string {
   const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env?.AUTH_SECRET
   const secret = options.secret ?? (fromEnv && fromEnv.length >= 32 ? fromEnv : undefined)
@@ -95,17 +60,26 @@ function backlexErrorIn(error: unknown): BacklexError | undefined {
   return undefined
 }
 
-export function createAuthService(ctx: BootContext, options: ResolvedAuthOptions): AuthRuntime {
-  const database = ctx.get(Database)
-  const clock = ctx.get(Clock)
-  const email = ctx.tryGet(Email)
+/** What the service is built from: the kernel's services the plugin declared, and its config. */
+export interface AuthServiceDeps {
+  database: DatabaseAdapter
+  clock: ClockAdapter
+  pubsub: PubSubAdapter
+  /** Absent without an Email plugin: magic link and OTP are then off. */
+  email: EmailAdapter | undefined
+  logger: LoggerAdapter
+  config: ResolvedConfig
+}
+
+export function createAuthService(ctx: AuthServiceDeps, options: ResolvedAuthOptions): AuthRuntime {
+  const { database, clock, email } = ctx
   const cache = createApiKeyPrincipalCache({
     ttlMs: options.apiKeyCache.ttlSeconds * 1000,
     maxEntries: options.apiKeyCache.maxEntries,
   })
   const invalidation = createApiKeyInvalidation({
     cache,
-    pubsub: ctx.get(PubSub),
+    pubsub: ctx.pubsub,
     logger: ctx.logger,
   })
   const roles = createRoleStore(database, invalidation)

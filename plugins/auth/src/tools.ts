@@ -3,12 +3,12 @@
 import { defineTool, type ToolContext, type ToolDefinition } from '@backlex/kernel'
 import { z } from 'zod'
 import { apiKeyGuardsFields, createApiKeyInput, withGuardRules } from './api-keys/schemas.js'
+import { Auth } from './contract.js'
 import { requireAdmin } from './guards.js'
 import { createRoleInput, roleName, setUserRolesInput, updateRoleInput } from './roles/schemas.js'
-import { Auth } from './service.js'
 import { listUsersInput } from './users/schemas.js'
 
-const auth = (ctx: ToolContext) => ctx.kernel.get(Auth)
+const auth = (ctx: ToolContext) => ctx.use(Auth)
 const keyId = z.string().min(1).max(100).describe('The id of the API key (from api_keys.list)')
 
 export const authTools = [

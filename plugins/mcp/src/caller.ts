@@ -1,7 +1,8 @@
 // Who is on the other end of one MCP request, and where: every handler of that request gets it.
+import type { CollectionsService } from '@backlex/collections/contract'
 import type { KernelHandle, LoggerAdapter, Principal } from '@backlex/kernel'
+import type { McpActivity } from './activity.js'
 import type { McpEndpoint } from './guards.js'
-import type { ActivityRecorder } from './optional-services.js'
 
 export interface McpCaller {
   principal: Principal
@@ -11,8 +12,10 @@ export interface McpCaller {
   endpoint: McpEndpoint
   kernel: KernelHandle
   logger: LoggerAdapter
-  /** The activity log of @backlex/collections, when it is installed; else calls go to `logger`. */
-  activity: ActivityRecorder | undefined
+  /** Records the call: in the activity log of @backlex/collections when installed, else `logger`. */
+  activity: McpActivity
+  /** The Collections service of @backlex/collections, when installed: schemas as resources. */
+  collections: CollectionsService | undefined
   /** Keeps background work (the activity write) alive past the response on Workers. */
   waitUntil(work: Promise<unknown>): void
 }

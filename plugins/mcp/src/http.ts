@@ -7,17 +7,25 @@ import {
   type HttpMethod,
   type RequestContext,
   type RouteDefinition,
+  type ServiceToken,
 } from '@backlex/kernel'
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
+import { McpActivity } from './activity.js'
 import { McpErrors } from './errors.js'
 import type { McpEndpoint } from './guards.js'
-import { ActivityLogService } from './optional-services.js'
+import { Collections } from './integrations.js'
 import { createMcpServer, type McpServerInfo } from './server.js'
 
 /** What every MCP server of this plugin says about itself at initialize. */
 export type McpSettings = Omit<McpServerInfo, 'name'>
 
 const tags = ['mcp']
+
+/**
+ * A service the plugin lists in `optional`: undefined where its package is not installed (a
+ * route's context types every token as present).
+ */
+const optional = <T>(ctx: RequestContext, token: ServiceToken<T>): T | undefined => ctx.use(token)
 
 /** 401 without a caller; 403 for a non-admin on the admin endpoint. */
 function admit(ctx: RequestContext, endpoint: McpEndpoint): void {
@@ -45,7 +53,8 @@ async function handleMessages(
       endpoint,
       kernel: ctx.kernel,
       logger: ctx.logger,
-      activity: ctx.kernel.tryGet(ActivityLogService),
+      activity: ctx.use(McpActivity),
+      collections: optional(ctx, Collections),
       waitUntil: (work) => ctx.waitUntil(work),
     },
     { name: ctx.kernel.config.name, ...settings },

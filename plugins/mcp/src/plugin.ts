@@ -2,9 +2,9 @@
 // caller may see them) and ActivityLog (one entry per call) services.
 import { definePlugin } from '@backlex/kernel'
 import pkg from '../package.json' with { type: 'json' }
-import { activityWritesSettled } from './activity.js'
+import { createMcpActivity, McpActivity } from './activity.js'
 import { mcpRoutes } from './http.js'
-import { ActivityLogService, CollectionSchemasService } from './optional-services.js'
+import { ActivityLog, Collections } from './integrations.js'
 import { mcpOptions } from './options.js'
 
 const DEFAULT_INSTRUCTIONS =
@@ -23,9 +23,15 @@ export const mcp = definePlugin({
   name: '@backlex/mcp',
   version: pkg.version,
   kernel: '^0.1.0',
-  optional: [CollectionSchemasService, ActivityLogService],
+  optional: [Collections, ActivityLog],
+  provides: [McpActivity],
   options: mcpOptions,
   register(ctx, options) {
+    // Entries still being written when the kernel stops are awaited before the database closes
+    // (this plugin boots after collections, so it stops first).
+    ctx.provide(McpActivity, (boot) => createMcpActivity(boot.use(ActivityLog)), {
+      stop: (activity) => activity.settled(),
+    })
     const settings = {
       version: pkg.version,
       instructions: options.instructions ?? DEFAULT_INSTRUCTIONS,
@@ -37,9 +43,5 @@ export const mcp = definePlugin({
       const at = { path: '/admin/mcp', root: false, endpoint: 'admin' } as const
       for (const route of mcpRoutes(at, settings)) ctx.route(route)
     }
-  },
-  async shutdown(ctx) {
-    // Before the database closes (this plugin boots after collections, so shuts down first).
-    await activityWritesSettled(ctx.kernel)
   },
 })

@@ -1,10 +1,10 @@
 // Collection schemas as MCP resources (`backlex://collections/<slug>`), when @backlex/collections
 // is installed, drawn per caller by it as its collections tools are: only collections the caller
 // has a rule on, only readable fields, relations to readable collections, tables for admins only.
+import type { CollectionsService, CollectionView } from '@backlex/collections/contract'
 import { type ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import type { McpCaller } from './caller.js'
 import { McpErrors } from './errors.js'
-import type { CollectionSchemaLike, CollectionSchemaReader } from './optional-services.js'
 
 export const COLLECTION_URI_PREFIX = 'backlex://collections/'
 const MIME = 'application/json'
@@ -13,11 +13,11 @@ const MIME = 'application/json'
 const RESOURCE_NOT_FOUND = -32002
 
 /** The collections as `caller` may see them (the view of @backlex/collections' own tools). */
-function visibleSchemas(caller: McpCaller, collections: CollectionSchemaReader) {
+function visibleSchemas(caller: McpCaller, collections: CollectionsService) {
   return collections.visibleTo(caller.principal, caller.workspace)
 }
 
-function describe(schema: CollectionSchemaLike) {
+function describe(schema: CollectionView) {
   return {
     uri: `${COLLECTION_URI_PREFIX}${schema.slug}`,
     name: schema.slug,
@@ -34,10 +34,7 @@ function describe(schema: CollectionSchemaLike) {
  * @example
  * const { resources } = await listCollectionResources(caller, collections)
  */
-export async function listCollectionResources(
-  caller: McpCaller,
-  collections: CollectionSchemaReader,
-) {
+export async function listCollectionResources(caller: McpCaller, collections: CollectionsService) {
   return { resources: (await visibleSchemas(caller, collections)).map(describe) }
 }
 
@@ -63,7 +60,7 @@ export function collectionResourceTemplates() {
  */
 export async function readCollectionResource(
   caller: McpCaller,
-  collections: CollectionSchemaReader,
+  collections: CollectionsService,
   uri: string,
 ) {
   const notFound = () => {

@@ -10,7 +10,6 @@ import {
 } from '@modelcontextprotocol/sdk/types.js'
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js'
 import type { McpCaller } from './caller.js'
-import { CollectionSchemasService } from './optional-services.js'
 import {
   collectionResourceTemplates,
   listCollectionResources,
@@ -43,9 +42,7 @@ const noClientSchemas: jsonSchemaValidator = {
  * await server.connect(transport)
  */
 export function createMcpServer(caller: McpCaller, info: McpServerInfo): Server {
-  const service = caller.kernel.tryGet(CollectionSchemasService)
-  // Only a Collections service that draws schemas per caller serves them as resources.
-  const collections = typeof service?.visibleTo === 'function' ? service : undefined
+  const collections = caller.collections
   const server = new Server(
     { name: info.name, version: info.version },
     {

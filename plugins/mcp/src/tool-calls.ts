@@ -8,7 +8,6 @@ import {
   type ToolRegistry,
 } from '@backlex/kernel'
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
-import { recordMcpCall } from './activity.js'
 import { type McpToolHints, mcpToolHints } from './annotations.js'
 import type { McpCaller } from './caller.js'
 import { McpErrors } from './errors.js'
@@ -103,7 +102,7 @@ export async function callMcpTool(
 ): Promise<McpToolResult> {
   const started = performance.now()
   const record = (error: string | null) =>
-    recordMcpCall(caller, {
+    caller.activity.record(caller, {
       tool: name.slice(0, 200),
       endpoint: caller.endpoint,
       ok: error === null,

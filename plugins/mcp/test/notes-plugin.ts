@@ -8,14 +8,14 @@ export const NOTES_TABLE = 'mcp_test_notes'
 const COLUMNS = ['id', 'owner', 'title', 'secret'] as const
 
 async function rules(ctx: ToolContext, action: 'read' | 'create' | 'delete') {
-  const granted = await ctx.kernel
-    .get(Permissions)
+  const granted = await ctx
+    .use(Permissions)
     .rulesFor(ctx.principal, { workspace: ctx.workspace, collection: 'notes', action })
   if (!granted) throw KernelErrors.FORBIDDEN(`You may not ${action} notes.`)
   return granted
 }
 
-const db = (ctx: ToolContext) => ctx.kernel.get(Database).db
+const db = (ctx: ToolContext) => ctx.use(Database).db
 
 export const noteTools = [
   defineTool({
@@ -33,7 +33,7 @@ export const noteTools = [
         .orderBy('id')
         .limit(limit)
       if (granted.filter) {
-        const vars = ctx.kernel.get(Permissions).variables(ctx.principal)
+        const vars = ctx.use(Permissions).variables(ctx.principal)
         query = query.where(granted.filter.toSql(vars, { table: NOTES_TABLE }))
       }
       return { data: await query.execute() }

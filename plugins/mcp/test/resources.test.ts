@@ -49,7 +49,7 @@ const fakeCollections = definePlugin({
         const shown: Omit<Schema, 'table'>[] = []
         for (const { table: _table, ...schema } of all) {
           const rules = await boot
-            .get(Permissions)
+            .use(Permissions)
             .rulesFor(principal, { workspace, collection: schema.slug, action: 'read' })
           if (!rules) continue
           const readable = (name: string) => rules.fields === '*' || rules.fields.includes(name)

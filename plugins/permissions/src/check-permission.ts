@@ -1,6 +1,6 @@
 // Checks a permission before it is stored, so a rule that would fail at request time is
 // rejected when an admin writes it, with the path of the mistake.
-import type { CollectionFilterSchema } from './collection-schemas.js'
+import type { CollectionFilterSchema } from './contract.js'
 import { PermissionsErrors } from './errors.js'
 import type { FilterNode } from './filter/ast.js'
 import { parseFilter } from './filter/parse.js'

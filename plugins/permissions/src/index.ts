@@ -1,12 +1,16 @@
 // @backlex/permissions: roles, permission rules and the filter DSL (compiled to SQL and to
-// in-process predicates that agree). The DSL alone is also at `@backlex/permissions/filter`.
+// in-process predicates that agree). The DSL alone is also at `@backlex/permissions/filter`;
+// the token, extension point and types alone at `@backlex/permissions/contract`.
 
 export { type CheckedPermission, checkPermission } from './check-permission.js'
 export {
+  type AccessTarget,
   type CollectionFilterSchema,
   type CollectionSchemaSource,
   CollectionSchemas,
-} from './collection-schemas.js'
+  Permissions,
+  type PermissionsService,
+} from './contract.js'
 export { type PermissionsErrorCode, PermissionsErrors } from './errors.js'
 export * from './filter/index.js'
 export { PERMISSIONS_TABLE } from './migrations.js'
@@ -43,9 +47,4 @@ export {
   permissionQuery,
   permissionSchema,
 } from './schemas.js'
-export {
-  type AccessTarget,
-  CHANGES_CHANNEL,
-  Permissions,
-  type PermissionsService,
-} from './service.js'
+export { CHANGES_CHANNEL } from './service.js'

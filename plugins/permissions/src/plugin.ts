@@ -3,10 +3,10 @@
 import { Clock, Database, definePlugin, PubSub } from '@backlex/kernel'
 import { z } from 'zod'
 import pkg from '../package.json' with { type: 'json' }
-import { CollectionSchemas } from './collection-schemas.js'
+import { CollectionSchemas, Permissions } from './contract.js'
 import { migrations } from './migrations.js'
 import { permissionRoutes } from './routes.js'
-import { createPermissionsService, Permissions, type PermissionsRuntime } from './service.js'
+import { createPermissionsService } from './service.js'
 import { permissionTools } from './tools.js'
 
 export const permissionsOptions = z.object({
@@ -30,25 +30,24 @@ export const permissions = definePlugin({
   options: permissionsOptions,
   migrations,
   register(ctx, options) {
-    ctx.provide(Permissions, (boot) => {
-      const database = boot.get(Database)
-      return createPermissionsService({
-        db: database.db,
-        dialect: database.dialect,
-        pubsub: boot.get(PubSub),
-        clock: boot.get(Clock),
-        logger: boot.logger,
-        schemaSources: () => boot.contributions(CollectionSchemas),
-        cacheSize: options.cacheSize,
-      })
-    })
+    ctx.provide(
+      Permissions,
+      (boot) => {
+        const database = boot.use(Database)
+        return createPermissionsService({
+          db: database.db,
+          dialect: database.dialect,
+          pubsub: boot.use(PubSub),
+          clock: boot.use(Clock),
+          logger: boot.logger,
+          schemaSources: () => boot.contributions(CollectionSchemas),
+          cacheSize: options.cacheSize,
+        })
+      },
+      // Listens for rule changes made on other instances while the kernel runs.
+      { start: (service) => service.start(), stop: (service) => service.stop() },
+    )
     for (const route of permissionRoutes) ctx.route(route)
     for (const tool of permissionTools) ctx.tool(tool)
-  },
-  async boot(ctx) {
-    await (ctx.get(Permissions) as PermissionsRuntime).start()
-  },
-  async shutdown(ctx) {
-    await (ctx.get(Permissions) as PermissionsRuntime).stop()
   },
 })

@@ -7,10 +7,10 @@ import {
   type RouteDefinition,
 } from '@backlex/kernel'
 import { z } from 'zod'
+import { Permissions, type PermissionsService } from './contract.js'
 import { PermissionsErrors } from './errors.js'
 import { isAdmin } from './roles.js'
 import { permissionInput, permissionPatch, permissionQuery, permissionSchema } from './schemas.js'
-import { Permissions, type PermissionsService } from './service.js'
 
 /**
  * Throws 401 for anonymous callers and 403 for non-admins.
@@ -24,7 +24,7 @@ export function requireAdmin(principal: Principal): void {
 
 const adminService = (ctx: RequestContext): PermissionsService => {
   requireAdmin(ctx.principal)
-  return ctx.kernel.get(Permissions)
+  return ctx.use(Permissions)
 }
 
 const idParams = z.object({ id: z.string().min(1).max(100) })

@@ -2,10 +2,8 @@
 // every change and across instances through PubSub) and the admin operations on rules.
 import {
   type ClockAdapter,
-  defineService,
   KernelErrors,
   type LoggerAdapter,
-  type Principal,
   type PubSubAdapter,
   type SqlDialect,
   zodIssues,
@@ -13,61 +11,21 @@ import {
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
 import { checkPermission } from './check-permission.js'
-import type { CollectionFilterSchema, CollectionSchemaSource } from './collection-schemas.js'
+import type {
+  AccessTarget,
+  CollectionFilterSchema,
+  CollectionSchemaSource,
+  PermissionsService,
+} from './contract.js'
 import { PermissionsErrors } from './errors.js'
 import { prepareFilter } from './filter/prepare.js'
-import { type FilterVariables, resolveVariables } from './filter/variables.js'
+import { resolveVariables } from './filter/variables.js'
 import { effectiveRoles, isAdmin } from './roles.js'
 import { type AccessRules, ADMIN_RULES, combineGrants, type Grant } from './rules.js'
-import {
-  type Permission,
-  type PermissionAction,
-  type PermissionInput,
-  type PermissionPatch,
-  type PermissionQuery,
-  permissionInput,
-  permissionPatch,
-} from './schemas.js'
+import { type Permission, permissionInput, permissionPatch } from './schemas.js'
 import { createPermissionStore, isUniqueViolation, type PermissionValues } from './store.js'
 
-/** What a rule is asked about. */
-export interface AccessTarget {
-  workspace: string
-  collection: string
-  action: PermissionAction
-}
-
-export interface PermissionsService {
-  /**
-   * The caller's rules for an action on a collection, or null when it may not act at all.
-   * Admins get everything; anonymous callers hold `public`; read-only API keys may only read.
-   * @example
-   * const rules = await permissions.rulesFor(ctx.principal, { workspace: ctx.workspace, collection: 'posts', action: 'read' })
-   * if (!rules) throw PermissionsErrors.FORBIDDEN('You may not read posts.')
-   * const where = rules.filter?.toSql(permissions.variables(ctx.principal), { table: 'c_main_posts' })
-   */
-  rulesFor(principal: Principal, target: AccessTarget): Promise<AccessRules | null>
-  /** The filter variables of a caller now (`$NOW` from the kernel's Clock). */
-  variables(principal: Principal): FilterVariables
-  list(workspace: string, query?: PermissionQuery): Promise<Permission[]>
-  /** Throws PERMISSION_NOT_FOUND for an unknown id. */
-  get(workspace: string, id: string): Promise<Permission>
-  /** Validates and stores a rule; throws INVALID_FILTER, INVALID_PERMISSION or PERMISSION_EXISTS. */
-  create(workspace: string, input: PermissionInput): Promise<Permission>
-  update(workspace: string, id: string, patch: PermissionPatch): Promise<Permission>
-  remove(workspace: string, id: string): Promise<void>
-  /** Drops cached rules (of one workspace, or all); call it when a collection's schema changes. */
-  invalidate(workspace?: string): void
-}
-
-/**
- * The service token other plugins list in `requires`.
- * @example
- * definePlugin({ name: '@acme/reports', version: '1.0.0', requires: [Permissions],
- *   boot(ctx) { const permissions = ctx.get(Permissions) } })
- */
-export const Permissions = defineService<PermissionsService>('backlex.permissions')
-
+/** The service with its lifecycle, which only the plugin's `provide()` sees. */
 export interface PermissionsRuntime extends PermissionsService {
   /** Listens for changes made on other instances. */
   start(): Promise<void>

@@ -35,6 +35,38 @@ export const FIELD_OPERATORS = [
 
 export type FieldOperator = (typeof FIELD_OPERATORS)[number]
 
+/**
+ * The field operators by kind: which of them a field accepts follows from its value domain
+ * (the parser checks it; GraphQL builds its filter input types from these groups).
+ */
+export const OPERATOR_GROUPS = {
+  /** Equality, on every domain with values. */
+  compare: ['_eq', '_neq'],
+  /** Ordering: not on booleans or JSON. */
+  order: ['_lt', '_lte', '_gt', '_gte'],
+  /** A list of values. */
+  list: ['_in', '_nin'],
+  /** Two values, inclusive. */
+  range: ['_between', '_nbetween'],
+  /** Take `true` (or any value): null and empty checks, on every domain. */
+  flags: ['_null', '_nnull', '_empty', '_nempty'],
+  /** Substrings, case-sensitive or (`_i...`) folded: text and uuids. */
+  text: [
+    '_contains',
+    '_ncontains',
+    '_icontains',
+    '_nicontains',
+    '_starts_with',
+    '_nstarts_with',
+    '_istarts_with',
+    '_nistarts_with',
+    '_ends_with',
+    '_nends_with',
+    '_iends_with',
+    '_niends_with',
+  ],
+} as const satisfies Record<string, readonly FieldOperator[]>
+
 /** `_and` / `_or` combine filters; `_some` / `_none` quantify over related rows. */
 export const LOGICAL_OPERATORS = ['_and', '_or'] as const
 export const RELATION_OPERATORS = ['_some', '_none'] as const

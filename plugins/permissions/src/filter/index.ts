@@ -9,6 +9,7 @@ export {
   LOGICAL_OPERATORS,
   type LogicalNode,
   MATCH_ALL,
+  OPERATOR_GROUPS,
   type Operand,
   RELATION_OPERATORS,
   type RelationNode,

@@ -8,6 +8,7 @@ import {
   type FilterNode,
   type FilterRelation,
   MATCH_ALL,
+  OPERATOR_GROUPS,
   type Operand,
   type RelationNode,
   type RelationResolver,
@@ -49,10 +50,10 @@ export interface ParseFilterOptions {
 export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/
 const MAX_LIST = 1000
 
-const ORDER_OPS = new Set<FieldOperator>(['_lt', '_lte', '_gt', '_gte'])
-const LIST_OPS = new Set<FieldOperator>(['_in', '_nin'])
-const RANGE_OPS = new Set<FieldOperator>(['_between', '_nbetween'])
-const FLAG_OPS = new Set<FieldOperator>(['_null', '_nnull', '_empty', '_nempty'])
+const ORDER_OPS: ReadonlySet<FieldOperator> = new Set(OPERATOR_GROUPS.order)
+const LIST_OPS: ReadonlySet<FieldOperator> = new Set(OPERATOR_GROUPS.list)
+const RANGE_OPS: ReadonlySet<FieldOperator> = new Set(OPERATOR_GROUPS.range)
+const FLAG_OPS: ReadonlySet<FieldOperator> = new Set(OPERATOR_GROUPS.flags)
 const FLAG_OPPOSITE: Partial<Record<FieldOperator, FieldOperator>> = {
   _null: '_nnull',
   _nnull: '_null',
@@ -60,9 +61,7 @@ const FLAG_OPPOSITE: Partial<Record<FieldOperator, FieldOperator>> = {
   _nempty: '_empty',
 }
 /** `_contains` and the other substring operators. */
-export const TEXT_OPS: ReadonlySet<FieldOperator> = new Set(
-  FIELD_OPERATORS.filter((op) => /contains|starts_with|ends_with/.test(op)),
-)
+export const TEXT_OPS: ReadonlySet<FieldOperator> = new Set(OPERATOR_GROUPS.text)
 const KNOWN_OPS: ReadonlySet<string> = new Set(FIELD_OPERATORS)
 const TEMPORAL: ReadonlySet<ValueDomain> = new Set(['date', 'time', 'instant', 'untyped'])
 

@@ -1,0 +1,13 @@
+import {
+  ActivityLog as ActivityLogToken,
+  Collections as CollectionsToken,
+} from '@backlex/collections/contract'
+import { describe, expect, it } from 'vitest'
+import { ActivityLog, Collections } from './integrations.js'
+
+describe('optional integrations', () => {
+  it('refer to the tokens @backlex/collections publishes', () => {
+    expect(Collections.id).toBe(CollectionsToken.id)
+    expect(ActivityLog.id).toBe(ActivityLogToken.id)
+  })
+})
