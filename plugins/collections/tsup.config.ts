@@ -1,8 +1,13 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  // `column-types` is the storage convention alone (pure), for code that encodes or decodes values.
-  entry: { index: 'src/index.ts', 'column-types': 'src/schema/column-types.ts' },
+  // `contract` is the tokens, typed events and service types alone (no implementation), for
+  // plugins that integrate with collections; `column-types` is the storage convention (pure).
+  entry: {
+    index: 'src/index.ts',
+    contract: 'src/contract.ts',
+    'column-types': 'src/schema/column-types.ts',
+  },
   format: ['esm'],
   dts: true,
   clean: true,

@@ -9,9 +9,9 @@ import {
   PERMISSION_ACTIONS,
   type PermissionAction,
 } from '@backlex/permissions'
+import type { CollectionsService } from './contract.js'
 import type { CollectionDefinition, FieldDefinition } from './schema/definition.js'
 import { foreignKeyType } from './schema/validate.js'
-import type { CollectionsService } from './service-types.js'
 
 type JsonSchema = Record<string, unknown>
 

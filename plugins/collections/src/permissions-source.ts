@@ -6,9 +6,9 @@ import type {
   FilterSchema,
   RelationResolver,
 } from '@backlex/permissions'
+import type { CollectionsService } from './contract.js'
 import type { CollectionDefinition } from './schema/definition.js'
 import { foreignKeyType } from './schema/validate.js'
-import type { CollectionsService } from './service-types.js'
 
 /** The filterable fields of a collection: primary key, fields and m2o foreign keys. */
 export function filterSchemaOf(

@@ -1,26 +1,19 @@
-// The @backlex/collections plugin: the schema half (collections, adopt, DDL, broadcast) and the
-// items half (registered by ./items/index.js) in one plugin.
-import {
-  Clock,
-  Database,
-  definePlugin,
-  OpenApiContributions,
-  PubSub,
-  type SqlDialect,
-} from '@backlex/kernel'
-import { CollectionSchemas, Permissions, type PermissionsService } from '@backlex/permissions'
+// The @backlex/collections plugin: the schema (collections, adopt, DDL, broadcast), the items
+// API over it and the activity log, in one plugin. Tokens and events live in ./contract.ts.
+import { Clock, Database, definePlugin, OpenApiContributions, PubSub } from '@backlex/kernel'
+import { CollectionSchemas, Permissions } from '@backlex/permissions'
 import { z } from 'zod'
 import pkg from '../package.json' with { type: 'json' }
+import { activityMigrations, activityRoutes, createActivityLog } from './activity/index.js'
 import { adoptRoutes } from './adopt/routes.js'
-import { ActivityLog, createActivityLog } from './items/audit/activity-log.js'
-import { Items, itemsMigrations, itemsOptions, registerItems } from './items/index.js'
-import { schemaMigrations } from './migrations.js'
+import { ActivityLog, Collections, Items } from './contract.js'
+import { createItemsRuntime, itemRoutes, itemsOptions, itemTools } from './items/index.js'
 import { addCollectionsToDocument } from './openapi.js'
 import { createSchemaSource } from './permissions-source.js'
-import { collectionRoutes } from './routes.js'
-import { type CollectionsRuntime, createCollectionsService } from './service.js'
-import { Collections } from './service-types.js'
-import { collectionTools } from './tools.js'
+import { schemaMigrations } from './schema/migrations.js'
+import { collectionRoutes } from './schema/routes.js'
+import { createCollectionsService } from './schema/service.js'
+import { collectionTools } from './schema/tools.js'
 
 /** Options of the plugin; `items` sets the limits of the items API (see docs/querying.md). */
 export const collectionsOptions = z.object({
@@ -40,63 +33,71 @@ export const collections = definePlugin({
   name: '@backlex/collections',
   version: pkg.version,
   kernel: '^0.1.0',
-  requires: [Database, Permissions],
+  requires: [Database, Permissions, Clock],
   optional: [PubSub],
   provides: [Collections, Items, ActivityLog],
   options: collectionsOptions,
-  // Items migrations are named `0100_...` and up, so they sort after the schema half's.
-  migrations: { ...schemaMigrations, ...itemsMigrations },
+  // Activity migrations are named `0100_...` and up, so they sort after the schema's.
+  migrations: { ...schemaMigrations, ...activityMigrations },
   register(ctx, options) {
-    // Contributions are plain functions without a kernel handle: they reach the service here.
-    let service: CollectionsRuntime | undefined
-    let permissions: PermissionsService | undefined
-    let dialect: SqlDialect = 'sqlite'
-    ctx.provide(Collections, (boot) => {
-      const database = boot.get(Database)
-      permissions = boot.get(Permissions)
-      dialect = database.dialect
-      service = createCollectionsService({
-        db: database.db,
-        dialect: database.dialect,
-        transactions: database.capabilities.transactions,
-        pubsub: boot.tryGet(PubSub),
-        permissions: () => boot.get(Permissions),
-        logger: boot.logger,
-        channel: options.channel,
-      })
-      return service
+    // The kernel makes one Collections service per kernel, starts it (listening for changes
+    // made on other instances) when this plugin boots and stops it at shutdown.
+    ctx.provide(
+      Collections,
+      (boot) => {
+        const database = boot.use(Database)
+        return createCollectionsService({
+          db: database.db,
+          dialect: database.dialect,
+          transactions: database.capabilities.transactions,
+          pubsub: boot.use(PubSub),
+          permissions: () => boot.use(Permissions),
+          logger: boot.logger,
+          channel: options.channel,
+        })
+      },
+      { start: (service) => service.start(), stop: (service) => service.stop() },
+    )
+    ctx.provide(Items, (boot) =>
+      createItemsRuntime(
+        {
+          database: boot.use(Database),
+          permissions: boot.use(Permissions),
+          collections: boot.use(Collections),
+          clock: boot.use(Clock),
+          events: boot.kernel.events,
+        },
+        options.items,
+      ),
+    )
+    // The one activity log: other plugins write their entries (mcp.call, ...) through it.
+    ctx.provide(ActivityLog, (boot) => {
+      const database = boot.use(Database)
+      return createActivityLog(database.db, database.dialect, boot.use(Clock))
     })
+
     for (const route of collectionRoutes) ctx.route(route)
     for (const route of adoptRoutes) ctx.route(route)
+    for (const route of itemRoutes) ctx.route(route)
+    for (const route of activityRoutes) ctx.route(route)
     for (const tool of collectionTools) ctx.tool(tool)
+    for (const tool of itemTools) ctx.tool(tool)
+
     ctx.contribute(
       CollectionSchemas,
-      createSchemaSource(() => service),
+      createSchemaSource(() => ctx.use(Collections)),
     )
     // The document describes the collections of the asking request's workspace that it may
     // use, as its rules let it: no one learns of a collection through it that the API hides.
     ctx.contribute(OpenApiContributions, async (document, request) => {
-      const rulesOf = permissions
-      if (!service || !rulesOf) return
+      const permissions = ctx.use(Permissions)
       const { principal, workspace } = request
-      await addCollectionsToDocument(document, service, {
+      await addCollectionsToDocument(document, ctx.use(Collections), {
         workspace,
-        dialect,
+        dialect: ctx.use(Database).dialect,
         rules: (collection, action) =>
-          rulesOf.rulesFor(principal, { workspace, collection, action }),
+          permissions.rulesFor(principal, { workspace, collection, action }),
       })
     })
-    registerItems(ctx, options.items)
-    // The one activity log: other plugins write their entries (mcp.call, ...) through it.
-    ctx.provide(ActivityLog, (boot) => {
-      const database = boot.get(Database)
-      return createActivityLog(database.db, database.dialect, boot.kernel.get(Clock))
-    })
-  },
-  async boot(ctx) {
-    await (ctx.get(Collections) as CollectionsRuntime).start()
-  },
-  async shutdown(ctx) {
-    await (ctx.get(Collections) as CollectionsRuntime).stop()
   },
 })

@@ -7,8 +7,8 @@ import { createSqliteDatabase } from '@backlex/sqlite'
 import { dialects } from '@backlex/test-utils'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { activityMigrations } from '../src/activity/index.js'
 import { type Activity, ActivityLog, Items } from '../src/index.js'
-import { itemsMigrations } from '../src/items/index.js'
 import { ADMIN, codeOf, type ItemsApp, startItemsApp } from './items-helpers/app.js'
 
 const EDITOR = { id: 'u-editor', roles: ['editor'] }
@@ -170,8 +170,8 @@ describe.each(dialects.filter((d) => d.available))('the 0101 migration on $diale
           })
     try {
       const { db, dialect } = adapter
-      const init = itemsMigrations['0100_items_activity_revisions']
-      const detail = itemsMigrations['0101_activity_detail']
+      const init = activityMigrations['0100_items_activity_revisions']
+      const detail = activityMigrations['0101_activity_detail']
       if (!init || !detail?.down) throw new Error('migrations missing')
       await init.up(db, dialect)
       const at = dialect === 'postgres' ? sql`now()` : sql`'2024-01-01T00:00:00.000Z'`

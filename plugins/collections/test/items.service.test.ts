@@ -2,7 +2,7 @@
 // permission checks and events as the REST API.
 import { dialects } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Items, normalizeQuery } from '../src/items/index.js'
+import { Items, normalizeQuery } from '../src/index.js'
 import { type ItemsApp, startItemsApp } from './items-helpers/app.js'
 import { createBlog, seedBlog } from './items-helpers/blog.js'
 

@@ -3,7 +3,13 @@
 import { BacklexError, definePlugin } from '@backlex/kernel'
 import { dialects } from '@backlex/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ItemsChangedEvent, ItemsCreatePayload } from '../src/items/index.js'
+import {
+  type ItemsChangedEvent,
+  ItemsCreate,
+  ItemsCreated,
+  ItemsDeleted,
+  ItemsUpdated,
+} from '../src/contract.js'
 import { ADMIN, codeOf, type ItemsApp, startItemsApp } from './items-helpers/app.js'
 import { createBlog, seedBlog } from './items-helpers/blog.js'
 
@@ -15,7 +21,7 @@ const hooks = definePlugin({
   name: '@backlex/test-hooks',
   version: '0.0.0',
   register(ctx) {
-    ctx.on.filter<ItemsCreatePayload>('items.create', (payload) => {
+    ctx.on.filter(ItemsCreate, (payload) => {
       if (payload.items.some((i) => i.title === 'reject me')) {
         throw new BacklexError('TEST_REJECTED', 422, 'Rejected by a hook.')
       }
@@ -24,9 +30,9 @@ const hooks = definePlugin({
         items: payload.items.map((i) => (i.title === 'shout' ? { ...i, title: 'SHOUT' } : i)),
       }
     })
-    for (const event of ['items.created', 'items.updated', 'items.deleted']) {
-      ctx.on.action<ItemsChangedEvent>(event, (payload) => {
-        seen.push({ event, payload })
+    for (const event of [ItemsCreated, ItemsUpdated, ItemsDeleted]) {
+      ctx.on.action(event, (payload) => {
+        seen.push({ event: event.name, payload })
       })
     }
   },

@@ -2,7 +2,6 @@
 // stored as metadata only. No DDL is ever run on an adopted table.
 import type { SqlDialect } from '@backlex/kernel'
 import type { z } from 'zod'
-import { CollectionsErrors } from '../errors.js'
 import type {
   CollectionDefinition,
   collectionInput,
@@ -11,6 +10,7 @@ import type {
   RelationDefinition,
 } from '../schema/definition.js'
 import { IDENTIFIER, RESERVED_NAMES } from '../schema/definition.js'
+import { CollectionsErrors } from '../schema/errors.js'
 import type { SchemaPlan } from '../schema/patch.js'
 import type { AnyDb } from '../schema/store.js'
 import {
@@ -20,6 +20,7 @@ import {
   fieldNames,
   resolveRelations,
 } from '../schema/validate.js'
+import { AdoptErrors } from './errors.js'
 import { type InspectedColumn, inspectTable, type TableInspection } from './introspect.js'
 
 export type AdoptInput = Extract<z.output<typeof collectionInput>, { kind: 'adopted' }>
@@ -30,8 +31,7 @@ export const ADOPTABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 const usableName = (name: string) => IDENTIFIER.test(name) && !RESERVED_NAMES.has(name)
 
 function primaryKeyOf(inspection: TableInspection): PrimaryKeyDefinition {
-  const fail = (reason: string) =>
-    CollectionsErrors.UNSUPPORTED_PRIMARY_KEY(inspection.table, reason)
+  const fail = (reason: string) => AdoptErrors.UNSUPPORTED_PRIMARY_KEY(inspection.table, reason)
   if (inspection.primaryKey.length === 0) throw fail('it has no primary key')
   if (inspection.primaryKey.length > 1) throw fail('its primary key has several columns')
   const name = inspection.primaryKey[0] ?? ''
@@ -161,7 +161,7 @@ export async function completeJunctions(
       continue
     }
     const junction = await inspectTable(db, dialect, relation.junction)
-    if (!junction) throw CollectionsErrors.TABLE_NOT_FOUND(relation.junction)
+    if (!junction) throw AdoptErrors.TABLE_NOT_FOUND(relation.junction)
     const targetTable =
       relation.collection === self.slug ? self.table : lookup(relation.collection)?.table
     const toSelf = junction.foreignKeys.filter((fk) => fk.table === self.table)

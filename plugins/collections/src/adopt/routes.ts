@@ -3,8 +3,8 @@
 import { defineRoute, KernelErrors, type RouteDefinition, zodIssues } from '@backlex/kernel'
 import { FIELD_TYPES } from '@backlex/permissions'
 import { z } from 'zod'
-import { requireCollectionsAdmin } from '../routes.js'
 import { documentedBody } from '../schema/api-schemas.js'
+import { requireCollectionsAdmin } from '../schema/routes.js'
 
 const tags = ['collections']
 

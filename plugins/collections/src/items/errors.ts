@@ -1,12 +1,10 @@
 // Every way the items half of @backlex/collections can fail, in one place. Codes are stable;
-// messages may change. Filters reuse the permissions DSL's INVALID_FILTER.
+// messages may change. Filters reuse the permissions DSL's INVALID_FILTER; an unknown collection
+// is the schema's COLLECTION_NOT_FOUND (../errors.ts), revisions fail with ../activity/errors.ts.
 import { BacklexError, KernelErrors } from '@backlex/kernel'
 import { PermissionsErrors } from '@backlex/permissions'
 
 export const ItemsErrors = {
-  /** No collection with this slug in the workspace (or it is archived). */
-  COLLECTION_NOT_FOUND: (slug: string) =>
-    new BacklexError('COLLECTION_NOT_FOUND', 404, `No collection "${slug}".`, { slug }),
   /** The item does not exist, or the caller may not see it: both get this answer. */
   ITEM_NOT_FOUND: (collection: string, key: unknown) =>
     new BacklexError('ITEM_NOT_FOUND', 404, `No item "${String(key)}" in "${collection}".`, {
@@ -104,15 +102,10 @@ export const ItemsErrors = {
       `The batch holds ${size} items; at most ${max} are allowed in one request.`,
       { size, max },
     ),
-  /** Another plugin handed the ActivityLog service an entry it cannot store; `reason` says why. */
-  INVALID_ACTIVITY: (reason: string) =>
-    new BacklexError('INVALID_ACTIVITY', 400, `Invalid activity entry: ${reason}`, { reason }),
-  REVISION_NOT_FOUND: (id: string) =>
-    new BacklexError('REVISION_NOT_FOUND', 404, `No revision "${id}".`, { id }),
   /** Re-exported from the DSL: a filter is malformed; `path` points at the offending key. */
   INVALID_FILTER: PermissionsErrors.INVALID_FILTER,
   UNAUTHORIZED: () => KernelErrors.UNAUTHORIZED(),
 } as const
 
-/** Every code the items half of this package can answer with. */
+/** Every code the items API can answer with. */
 export type ItemsErrorCode = ReturnType<(typeof ItemsErrors)[keyof typeof ItemsErrors]>['code']

@@ -4,11 +4,8 @@
 import { defineRoute, type RequestContext, type RouteDefinition } from '@backlex/kernel'
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { ItemsErrors } from './errors.js'
-import { normalizeQuery } from './query/normalize.js'
+import { Items, type ItemsCaller, type ItemsRuntime } from '../contract.js'
 import type { ItemsQuery } from './query/types.js'
-import { readQueryString } from './query/url.js'
-import type { ItemsCaller, ItemsRuntime } from './service.js'
 
 const tags = ['items']
 const item = z.record(z.string(), z.unknown()).describe('An item: field names to values')
@@ -63,155 +60,135 @@ const caller = (ctx: RequestContext): ItemsCaller => ({
   waitUntil: ctx.waitUntil,
 })
 
-/** The query string of a request, normalized; only `allowed` parameters may appear. */
-function queryOf(c: Context, allowed?: ReadonlySet<string>): ItemsQuery {
+/** The query string of a request, read by `items.query`; only `only` parameters may appear. */
+function queryOf(items: ItemsRuntime, c: Context, only?: readonly string[]): ItemsQuery {
   // The query string alone: parsing the whole URL on every read costs more than the query.
   const url = c.req.url
   const start = url.indexOf('?')
   const end = url.indexOf('#', start)
-  const raw = readQueryString(
-    new URLSearchParams(start === -1 ? '' : url.slice(start + 1, end === -1 ? undefined : end)),
-  )
-  if (allowed) {
-    for (const key of Object.keys(raw)) {
-      if (!allowed.has(key)) {
-        throw ItemsErrors.INVALID_QUERY(
-          key,
-          `not accepted here; use ${[...allowed].join(', ') || 'no parameters'}`,
-        )
+  const search = start === -1 ? '' : url.slice(start + 1, end === -1 ? undefined : end)
+  return items.query.fromSearchParams(search, only ? { only } : undefined)
+}
+
+const SHAPE = ['fields', 'deep'] as const
+const NONE = [] as const
+
+/** The routes of the items API; each reaches the items runtime through `ctx.use(Items)`. */
+export const itemRoutes: RouteDefinition[] = [
+  defineRoute({
+    method: 'get',
+    path: '/items/:slug',
+    summary: 'List items of a collection',
+    description: 'Query language: see docs/querying.md. Only rows and fields the caller may read.',
+    tags,
+    params: slugParams,
+    query: listQuery,
+    response: many,
+    handler: ({ ctx, params, c }) => {
+      const items = ctx.use(Items)
+      return items.list(caller(ctx), params.slug, queryOf(items, c))
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/items/:slug/:id',
+    summary: 'Read one item',
+    description:
+      '404 ITEM_NOT_FOUND both when it does not exist and when the caller may not see it.',
+    tags,
+    params: itemParams,
+    query: shapeQuery,
+    response: one,
+    handler: async ({ ctx, params, c }) => {
+      const items = ctx.use(Items)
+      return {
+        data: await items.get(caller(ctx), params.slug, params.id, queryOf(items, c, SHAPE)),
       }
-    }
-  }
-  return normalizeQuery(raw, { url: true })
-}
-
-const SHAPE = new Set(['fields', 'deep'])
-const NONE = new Set<string>()
-
-/**
- * The routes of the items API over a runtime.
- * @example
- * for (const route of itemRoutes((kernel) => runtimeOf(kernel))) ctx.route(route)
- */
-export function itemRoutes(runtime: (ctx: RequestContext) => ItemsRuntime): RouteDefinition[] {
-  return [
-    defineRoute({
-      method: 'get',
-      path: '/items/:slug',
-      summary: 'List items of a collection',
-      description:
-        'Query language: see docs/querying.md. Only rows and fields the caller may read.',
-      tags,
-      params: slugParams,
-      query: listQuery,
-      response: many,
-      handler: ({ ctx, params, c }) => runtime(ctx).list(caller(ctx), params.slug, queryOf(c)),
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/items/:slug/:id',
-      summary: 'Read one item',
-      description:
-        '404 ITEM_NOT_FOUND both when it does not exist and when the caller may not see it.',
-      tags,
-      params: itemParams,
-      query: shapeQuery,
-      response: one,
-      handler: async ({ ctx, params, c }) => ({
-        data: await runtime(ctx).get(caller(ctx), params.slug, params.id, queryOf(c, SHAPE)),
-      }),
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/items/:slug',
-      summary: 'Create one item (an object) or several (an array, all or nothing)',
-      tags,
-      params: slugParams,
-      query: shapeQuery,
-      body: z.union([item, z.array(z.unknown())]),
-      response: z.object({ data: z.union([item, z.array(item)]) }),
-      status: 201,
-      handler: async ({ ctx, params, body, c }) => ({
-        data: await runtime(ctx).create(caller(ctx), params.slug, body, queryOf(c, SHAPE)),
-      }),
-    }),
-    defineRoute({
-      method: 'patch',
-      path: '/items/:slug/:id',
-      summary: 'Change one item',
-      tags,
-      params: itemParams,
-      query: shapeQuery,
-      body: item,
-      response: one,
-      handler: async ({ ctx, params, body, c }) => ({
-        data: await runtime(ctx).update(
-          caller(ctx),
-          params.slug,
-          params.id,
-          body,
-          queryOf(c, SHAPE),
-        ),
-      }),
-    }),
-    defineRoute({
-      method: 'patch',
-      path: '/items/:slug',
-      summary: 'Change several items (by keys or by query), all or nothing',
-      tags,
-      params: slugParams,
-      query: shapeQuery,
-      body: z.union([
-        z.object({ keys, data: item }).strict(),
-        z.object({ query: batchQuery, data: item }).strict(),
-      ]),
-      response: z.object({ data: z.array(item) }),
-      handler: async ({ ctx, params, body, c }) => {
-        const selection = 'keys' in body ? { keys: body.keys } : { query: body.query }
-        return {
-          data: await runtime(ctx).updateMany(
-            caller(ctx),
-            params.slug,
-            selection,
-            body.data,
-            queryOf(c, SHAPE),
-          ),
-        }
-      },
-    }),
-    defineRoute({
-      method: 'delete',
-      path: '/items/:slug/:id',
-      summary: 'Delete one item',
-      tags,
-      params: itemParams,
-      status: 204,
-      handler: async ({ ctx, params, c }) => {
-        queryOf(c, NONE)
-        await runtime(ctx).delete(caller(ctx), params.slug, params.id)
-        return undefined
-      },
-    }),
-    defineRoute({
-      method: 'delete',
-      path: '/items/:slug',
-      summary: 'Delete several items (by keys or by query), all or nothing',
-      tags,
-      params: slugParams,
-      body: z.union([keys, z.object({ keys }).strict(), z.object({ query: batchQuery }).strict()]),
-      status: 204,
-      handler: async ({ ctx, params, body, c }) => {
-        queryOf(c, NONE)
-        const selection = Array.isArray(body)
-          ? { keys: body }
-          : 'keys' in body
-            ? { keys: body.keys }
-            : { query: body.query }
-        await runtime(ctx).deleteMany(caller(ctx), params.slug, selection)
-        return undefined
-      },
-    }),
-  ]
-}
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/items/:slug',
+    summary: 'Create one item (an object) or several (an array, all or nothing)',
+    tags,
+    params: slugParams,
+    query: shapeQuery,
+    body: z.union([item, z.array(z.unknown())]),
+    response: z.object({ data: z.union([item, z.array(item)]) }),
+    status: 201,
+    handler: async ({ ctx, params, body, c }) => {
+      const items = ctx.use(Items)
+      return { data: await items.create(caller(ctx), params.slug, body, queryOf(items, c, SHAPE)) }
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/items/:slug/:id',
+    summary: 'Change one item',
+    tags,
+    params: itemParams,
+    query: shapeQuery,
+    body: item,
+    response: one,
+    handler: async ({ ctx, params, body, c }) => {
+      const items = ctx.use(Items)
+      const shape = queryOf(items, c, SHAPE)
+      return { data: await items.update(caller(ctx), params.slug, params.id, body, shape) }
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/items/:slug',
+    summary: 'Change several items (by keys or by query), all or nothing',
+    tags,
+    params: slugParams,
+    query: shapeQuery,
+    body: z.union([
+      z.object({ keys, data: item }).strict(),
+      z.object({ query: batchQuery, data: item }).strict(),
+    ]),
+    response: z.object({ data: z.array(item) }),
+    handler: async ({ ctx, params, body, c }) => {
+      const items = ctx.use(Items)
+      const selection = 'keys' in body ? { keys: body.keys } : { query: body.query }
+      const shape = queryOf(items, c, SHAPE)
+      return { data: await items.updateMany(caller(ctx), params.slug, selection, body.data, shape) }
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/items/:slug/:id',
+    summary: 'Delete one item',
+    tags,
+    params: itemParams,
+    status: 204,
+    handler: async ({ ctx, params, c }) => {
+      const items = ctx.use(Items)
+      queryOf(items, c, NONE)
+      await items.delete(caller(ctx), params.slug, params.id)
+      return undefined
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/items/:slug',
+    summary: 'Delete several items (by keys or by query), all or nothing',
+    tags,
+    params: slugParams,
+    body: z.union([keys, z.object({ keys }).strict(), z.object({ query: batchQuery }).strict()]),
+    status: 204,
+    handler: async ({ ctx, params, body, c }) => {
+      const items = ctx.use(Items)
+      queryOf(items, c, NONE)
+      const selection = Array.isArray(body)
+        ? { keys: body }
+        : 'keys' in body
+          ? { keys: body.keys }
+          : { query: body.query }
+      await items.deleteMany(caller(ctx), params.slug, selection)
+      return undefined
+    },
+  }),
+]
 
 export { caller as callerOf }

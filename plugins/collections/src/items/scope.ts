@@ -2,6 +2,7 @@
 // caller's access to each collection, loaded once per request.
 import type { Principal, SqlDialect } from '@backlex/kernel'
 import type { PermissionAction, PermissionsService } from '@backlex/permissions'
+import { CollectionsErrors } from '../schema/errors.js'
 import { type CollectionAccess, tryCollectionAccess } from './access.js'
 import { ItemsErrors } from './errors.js'
 import type { CollectionModel, WorkspaceSchema } from './model/model.js'
@@ -51,7 +52,7 @@ export function createScope(
       const model: CollectionModel | undefined = schema.collection(slug)
       const found = await get(slug, action)
       if (found) return found
-      if (!model && principal.admin) throw ItemsErrors.COLLECTION_NOT_FOUND(slug)
+      if (!model && principal.admin) throw CollectionsErrors.COLLECTION_NOT_FOUND(slug)
       throw ItemsErrors.FORBIDDEN(slug, action)
     },
   }

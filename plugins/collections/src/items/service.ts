@@ -1,30 +1,21 @@
 // The items runtime of one kernel: caches each workspace's collection models (dropped on every
 // schema change) and runs reads, writes and the audit trail as a given caller.
-import {
-  Clock,
-  Database,
-  defineService,
-  type EventMeta,
-  type KernelHandle,
-  type Principal,
-  type ServiceToken,
-} from '@backlex/kernel'
-import { Permissions } from '@backlex/permissions'
-import { Collections } from '../service-types.js'
-import {
-  type Activity,
-  type ActivityQuery,
-  listActivity,
-  listRevisions,
-  type Revision,
-  revertChanges,
-} from './audit/read.js'
+import type { ClockAdapter, DatabaseAdapter, EventBus, EventMeta } from '@backlex/kernel'
+import type { PermissionsService } from '@backlex/permissions'
+import { listActivity, listRevisions, revertChanges } from '../activity/read.js'
+import type {
+  BatchSelection,
+  CollectionsService,
+  ItemsCaller,
+  ItemsRuntime,
+  ItemsShape as Shape,
+} from '../contract.js'
 import { ItemsErrors } from './errors.js'
 import { parseKey, parseKeys } from './model/keys.js'
 import { buildWorkspaceSchema, type WorkspaceSchema } from './model/model.js'
 import type { ItemsOptions } from './options.js'
-import type { ItemsQuery } from './query/types.js'
-import { type ListResult, listItems, readItem, readItems } from './read/list.js'
+import { itemsQueryReader } from './query/reader.js'
+import { listItems, readItem, readItems } from './read/list.js'
 import { fieldTree, readPlan } from './read/plan.js'
 import type { Item, ReadContext } from './read/select.js'
 import { createScope, type ItemsScope } from './scope.js'
@@ -34,75 +25,25 @@ import { deleteItems } from './write/delete.js'
 import { loadReferenceTargets } from './write/references.js'
 import { type Selection, updateItems } from './write/update.js'
 
-/** Who is asking: a request context or a tool context can be passed as it is. */
-export interface ItemsCaller {
-  principal: Principal
-  workspace: string
-  requestId?: string | undefined
-  clientAddress?: string | null | undefined
-  waitUntil?: ((promise: Promise<unknown>) => void) | undefined
-}
-
-/** Which items a batch names: `{ keys }` or `{ query: { filter, search } }`. */
-export type BatchSelection =
-  | { keys: readonly unknown[] }
-  | { query: { filter?: Record<string, unknown> | undefined; search?: string | undefined } }
-
-type Shape = Partial<Pick<ItemsQuery, 'fields' | 'deep'>>
-
-export interface ItemsRuntime {
-  list(caller: ItemsCaller, slug: string, query: ItemsQuery): Promise<ListResult>
-  get(caller: ItemsCaller, slug: string, key: unknown, query: ItemsQuery): Promise<Item>
-  /** Creates one item (an object) or several (an array), atomically; returns them as the caller reads them. */
-  create(caller: ItemsCaller, slug: string, input: unknown, shape?: Shape): Promise<Item | Item[]>
-  update(
-    caller: ItemsCaller,
-    slug: string,
-    key: unknown,
-    data: unknown,
-    shape?: Shape,
-  ): Promise<Item>
-  updateMany(
-    caller: ItemsCaller,
-    slug: string,
-    selection: BatchSelection,
-    data: unknown,
-    shape?: Shape,
-  ): Promise<Item[]>
-  delete(caller: ItemsCaller, slug: string, key: unknown): Promise<void>
-  deleteMany(caller: ItemsCaller, slug: string, selection: BatchSelection): Promise<Key[]>
-  revisions(
-    caller: ItemsCaller,
-    slug: string,
-    key: string,
-    page: { limit: number; offset: number },
-  ): Promise<Revision[]>
-  revert(caller: ItemsCaller, revision: string, shape?: Shape): Promise<Item>
-  activity(caller: ItemsCaller, query: ActivityQuery): Promise<Activity[]>
-  /** The caller's view of a workspace's collections (for other parts of this plugin). */
-  scope(caller: ItemsCaller): Promise<ItemsScope>
+/** The services the items runtime works with. */
+export interface ItemsDeps {
+  database: DatabaseAdapter
+  permissions: PermissionsService
+  collections: CollectionsService
+  clock: ClockAdapter
+  events: EventBus
 }
 
 /**
- * The items engine as a service (`backlex.items`), for plugins that serve items over other
- * transports (GraphQL): the same permission checks, events and audit trail as the REST API.
+ * Builds the items runtime over the kernel's services.
  * @example
- * const items = ctx.get(Items)
- * await items.list({ principal, workspace: 'main' }, 'articles', normalizeQuery({ sort: '-views' }))
+ * ctx.provide(Items, (boot) => createItemsRuntime({
+ *   database: boot.use(Database), permissions: boot.use(Permissions),
+ *   collections: boot.use(Collections), clock: boot.use(Clock), events: boot.kernel.events,
+ * }, itemsOptions.parse({})))
  */
-export const Items: ServiceToken<ItemsRuntime> = defineService<ItemsRuntime>('backlex.items')
-
-/**
- * Builds the items runtime on a booted kernel.
- * @example
- * const items = createItemsRuntime(ctx.kernel, itemsOptions.parse({}))
- * await items.list({ principal, workspace: 'main' }, 'articles', normalizeQuery({ limit: '10' }))
- */
-export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions): ItemsRuntime {
-  const database = kernel.get(Database)
-  const permissions = kernel.get(Permissions)
-  const collections = kernel.get(Collections)
-  const clock = kernel.get(Clock)
+export function createItemsRuntime(deps: ItemsDeps, options: ItemsOptions): ItemsRuntime {
+  const { database, permissions, collections, clock, events } = deps
   const { db, dialect } = database
   const schemas = new Map<string, Promise<WorkspaceSchema>>()
   collections.onChange(({ workspace }) => {
@@ -146,7 +87,7 @@ export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions):
     return {
       db,
       dialect,
-      events: kernel.events,
+      events,
       meta,
       actor: caller,
       now: () => clock.now(),
@@ -201,7 +142,7 @@ export function createItemsRuntime(kernel: KernelHandle, options: ItemsOptions):
   }
 
   const runtime: ItemsRuntime = {
-    scope,
+    query: itemsQueryReader,
     async list(caller, slug, query) {
       return listItems(read, await scope(caller), slug, query, limits)
     },

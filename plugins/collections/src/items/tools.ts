@@ -1,15 +1,9 @@
 // Kernel tools over items (MCP, agents, the admin). Each runs as the caller's principal, with the
 // same permission checks as the REST API.
-import {
-  defineTool,
-  type KernelHandle,
-  type ToolContext,
-  type ToolDefinition,
-} from '@backlex/kernel'
+import { defineTool, type ToolContext, type ToolDefinition } from '@backlex/kernel'
 import { z } from 'zod'
-import { normalizeQuery } from './query/normalize.js'
+import { Items, type ItemsCaller } from '../contract.js'
 import { itemsQueryInput } from './query/types.js'
-import type { ItemsCaller, ItemsRuntime } from './service.js'
 
 const collection = z.string().min(1).max(128).describe('Collection slug, e.g. "articles"')
 const key = z.union([z.string(), z.number()]).describe('Primary key of the item')
@@ -29,121 +23,115 @@ const callerOf = (ctx: ToolContext): ItemsCaller => ({
   clientAddress: ctx.clientAddress,
 })
 
-/**
- * The items tools over a runtime.
- * @example
- * for (const tool of itemTools(runtimeOf)) ctx.tool(tool)
- */
-export function itemTools(runtime: (kernel: KernelHandle) => ItemsRuntime): ToolDefinition[] {
-  return [
-    defineTool({
-      name: 'items.list',
-      description: `Lists items of a collection the caller may read, as { data: [...], meta? }. Use fields (["*"], ["title", "author.name"]), filter, search, sort (["-views"]), limit (default 100), offset or page, meta (["total_count", "filter_count"]), aggregate ({ "count": "*", "sum": ["views"] }) with groupBy, and deep ({ "comments": { "_limit": 3 } }). ${FILTER_HELP} Hidden fields cannot be filtered, sorted or aggregated on (FIELD_FORBIDDEN).`,
-      input: itemsQueryInput.extend({ collection }),
-      annotation: 'read',
-      handler: (ctx, { collection: slug, ...query }) =>
-        runtime(ctx.kernel).list(callerOf(ctx), slug, normalizeQuery(query)),
+/** The fields a tool's answer carries, read as `items.list` reads them. */
+const shapeOf = (ctx: ToolContext, given: string | string[] | undefined) =>
+  ctx.use(Items).query.normalize({ fields: given })
+
+/** The items tools; each runs through `ctx.use(Items)` as the caller. */
+export const itemTools: ToolDefinition[] = [
+  defineTool({
+    name: 'items.list',
+    description: `Lists items of a collection the caller may read, as { data: [...], meta? }. Use fields (["*"], ["title", "author.name"]), filter, search, sort (["-views"]), limit (default 100), offset or page, meta (["total_count", "filter_count"]), aggregate ({ "count": "*", "sum": ["views"] }) with groupBy, and deep ({ "comments": { "_limit": 3 } }). ${FILTER_HELP} Hidden fields cannot be filtered, sorted or aggregated on (FIELD_FORBIDDEN).`,
+    input: itemsQueryInput.extend({ collection }),
+    annotation: 'read',
+    handler: (ctx, { collection: slug, ...query }) => {
+      const items = ctx.use(Items)
+      return items.list(callerOf(ctx), slug, items.query.normalize(query))
+    },
+  }),
+  defineTool({
+    name: 'items.get',
+    description:
+      'Reads one item by primary key, as { data: {...} }. Fails with ITEM_NOT_FOUND when it does not exist or the caller may not see it.',
+    input: z.strictObject({ collection, key, fields }),
+    annotation: 'read',
+    handler: async (ctx, input) => ({
+      data: await ctx
+        .use(Items)
+        .get(callerOf(ctx), input.collection, input.key, shapeOf(ctx, input.fields)),
     }),
-    defineTool({
-      name: 'items.get',
-      description:
-        'Reads one item by primary key, as { data: {...} }. Fails with ITEM_NOT_FOUND when it does not exist or the caller may not see it.',
-      input: z.strictObject({ collection, key, fields }),
-      annotation: 'read',
-      handler: async (ctx, input) => ({
-        data: await runtime(ctx.kernel).get(
-          callerOf(ctx),
-          input.collection,
-          input.key,
-          normalizeQuery({ fields: input.fields }),
-        ),
-      }),
+  }),
+  defineTool({
+    name: 'items.create',
+    description:
+      'Creates one item (data: an object) or several (data: an array, all or nothing), returning them as { data }. Values must fit each field type (INVALID_ITEM lists every problem); fields the caller may not write fail with FIELD_FORBIDDEN.',
+    input: z.strictObject({
+      collection,
+      data: z.union([values, z.array(values).min(1)]),
+      fields,
     }),
-    defineTool({
-      name: 'items.create',
-      description:
-        'Creates one item (data: an object) or several (data: an array, all or nothing), returning them as { data }. Values must fit each field type (INVALID_ITEM lists every problem); fields the caller may not write fail with FIELD_FORBIDDEN.',
-      input: z.strictObject({
+    annotation: 'write',
+    handler: async (ctx, input) => ({
+      data: await ctx
+        .use(Items)
+        .create(callerOf(ctx), input.collection, input.data, shapeOf(ctx, input.fields)),
+    }),
+  }),
+  defineTool({
+    name: 'items.update',
+    description:
+      'Changes fields of one item by primary key (only the given fields change), returning it as { data }. ITEM_NOT_FOUND when it does not exist or is hidden; FORBIDDEN when it is visible but not changeable.',
+    input: z.strictObject({ collection, key, data: values, fields }),
+    annotation: 'write',
+    handler: async (ctx, input) => ({
+      data: await ctx
+        .use(Items)
+        .update(callerOf(ctx), input.collection, input.key, input.data, shapeOf(ctx, input.fields)),
+    }),
+  }),
+  defineTool({
+    name: 'items.bulk_update',
+    description: `Writes the same values to several items, all or nothing: either by keys, or every item matching filter and/or search (up to the batch maximum; BATCH_TOO_LARGE beyond). Returns the changed items as { data: [...] }. ${FILTER_HELP}`,
+    input: z
+      .strictObject({
         collection,
-        data: z.union([values, z.array(values).min(1)]),
+        keys: z.array(key).min(1).optional(),
+        filter: values.optional(),
+        search: z.string().optional(),
+        data: values,
         fields,
-      }),
-      annotation: 'write',
-      handler: async (ctx, input) => ({
-        data: await runtime(ctx.kernel).create(
-          callerOf(ctx),
-          input.collection,
-          input.data,
-          normalizeQuery({ fields: input.fields }),
-        ),
-      }),
-    }),
-    defineTool({
-      name: 'items.update',
-      description:
-        'Changes fields of one item by primary key (only the given fields change), returning it as { data }. ITEM_NOT_FOUND when it does not exist or is hidden; FORBIDDEN when it is visible but not changeable.',
-      input: z.strictObject({ collection, key, data: values, fields }),
-      annotation: 'write',
-      handler: async (ctx, input) => ({
-        data: await runtime(ctx.kernel).update(
-          callerOf(ctx),
-          input.collection,
-          input.key,
-          input.data,
-          normalizeQuery({ fields: input.fields }),
-        ),
-      }),
-    }),
-    defineTool({
-      name: 'items.bulk_update',
-      description: `Writes the same values to several items, all or nothing: either by keys, or every item matching filter and/or search (up to the batch maximum; BATCH_TOO_LARGE beyond). Returns the changed items as { data: [...] }. ${FILTER_HELP}`,
-      input: z
-        .strictObject({
-          collection,
-          keys: z.array(key).min(1).optional(),
-          filter: values.optional(),
-          search: z.string().optional(),
-          data: values,
-          fields,
-        })
-        .refine(
-          (i) => (i.keys === undefined) !== (i.filter === undefined && i.search === undefined),
-          'give either keys, or filter and/or search',
-        ),
-      annotation: 'write',
-      handler: async (ctx, input) => ({
-        data: await runtime(ctx.kernel).updateMany(
+      })
+      .refine(
+        (i) => (i.keys === undefined) !== (i.filter === undefined && i.search === undefined),
+        'give either keys, or filter and/or search',
+      ),
+    annotation: 'write',
+    handler: async (ctx, input) => ({
+      data: await ctx
+        .use(Items)
+        .updateMany(
           callerOf(ctx),
           input.collection,
           input.keys
             ? { keys: input.keys }
             : { query: { filter: input.filter, search: input.search } },
           input.data,
-          normalizeQuery({ fields: input.fields }),
+          shapeOf(ctx, input.fields),
         ),
-      }),
     }),
-    defineTool({
-      name: 'items.delete',
-      description: `Deletes items by keys, or every item matching filter (all or nothing, up to the batch maximum). Irreversible except through revisions. Returns { deleted: [keys] }. ${FILTER_HELP}`,
-      input: z
-        .strictObject({
-          collection,
-          keys: z.array(key).min(1).optional(),
-          filter: values.optional(),
-        })
-        .refine(
-          (i) => (i.keys === undefined) !== (i.filter === undefined),
-          'give either keys or filter',
-        ),
-      annotation: 'destructive',
-      handler: async (ctx, input) => ({
-        deleted: await runtime(ctx.kernel).deleteMany(
+  }),
+  defineTool({
+    name: 'items.delete',
+    description: `Deletes items by keys, or every item matching filter (all or nothing, up to the batch maximum). Irreversible except through revisions. Returns { deleted: [keys] }. ${FILTER_HELP}`,
+    input: z
+      .strictObject({
+        collection,
+        keys: z.array(key).min(1).optional(),
+        filter: values.optional(),
+      })
+      .refine(
+        (i) => (i.keys === undefined) !== (i.filter === undefined),
+        'give either keys or filter',
+      ),
+    annotation: 'destructive',
+    handler: async (ctx, input) => ({
+      deleted: await ctx
+        .use(Items)
+        .deleteMany(
           callerOf(ctx),
           input.collection,
           input.keys ? { keys: input.keys } : { query: { filter: input.filter } },
         ),
-      }),
     }),
-  ]
-}
+  }),
+]

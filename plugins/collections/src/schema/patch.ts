@@ -2,7 +2,6 @@
 // additive change, with drops only when confirmed.
 import type { SqlDialect } from '@backlex/kernel'
 import { z } from 'zod'
-import { CollectionsErrors } from '../errors.js'
 import {
   addColumn,
   createIndex,
@@ -22,6 +21,7 @@ import {
   type RelationDefinition,
   relationDefinition,
 } from './definition.js'
+import { CollectionsErrors } from './errors.js'
 import {
   type CollectionLookup,
   checkField,

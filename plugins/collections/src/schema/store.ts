@@ -1,7 +1,7 @@
 // Reads and writes rows of backlex_collections_collections; the definition is JSON text.
 import type { Kysely } from 'kysely'
-import { COLLECTIONS_TABLE } from '../migrations.js'
 import type { CollectionDefinition } from './definition.js'
+import { COLLECTIONS_TABLE } from './migrations.js'
 
 interface Row {
   workspace: string

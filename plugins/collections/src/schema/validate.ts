@@ -1,6 +1,6 @@
 // Checks a collection's fields and relations beyond what zod can see (options that fit the
 // type, names used once, relation targets that exist) and fills in the stored defaults.
-import { CollectionsErrors } from '../errors.js'
+
 import { encodeValue, ValueTypeError } from './column-types.js'
 import {
   type CollectionDefinition,
@@ -10,6 +10,7 @@ import {
   type PrimaryKeyDefinition,
   type RelationDefinition,
 } from './definition.js'
+import { CollectionsErrors } from './errors.js'
 
 /** PostgreSQL truncates longer identifiers; backlex refuses them instead. */
 export const MAX_IDENTIFIER_LENGTH = 63

@@ -1,32 +1,21 @@
 // Normalizes a raw query (from a URL or from JSON) into an ItemsQuery: JSON strings parsed,
 // comma lists split, numbers checked. Fields are checked against the collection later.
-import { ItemsErrors } from '../errors.js'
 import {
   AGGREGATE_FUNCTIONS,
   type AggregateFunction,
-  type DeepQuery,
-  type ItemsQuery,
+  ITEMS_QUERY_LIMITS,
+  ITEMS_QUERY_PARAMETERS,
   META_KEYS,
   type MetaKey,
-} from './types.js'
+} from '../../contract.js'
+import { ItemsErrors } from '../errors.js'
+import type { DeepQuery, ItemsQuery } from './types.js'
 
-const KNOWN = new Set([
-  'fields',
-  'filter',
-  'search',
-  'sort',
-  'limit',
-  'offset',
-  'page',
-  'meta',
-  'aggregate',
-  'groupBy',
-  'deep',
-])
-const MAX_SEARCH = 500
-const MAX_LIST = 200
+const KNOWN: ReadonlySet<string> = new Set(ITEMS_QUERY_PARAMETERS)
+const MAX_SEARCH = ITEMS_QUERY_LIMITS.maxSearchLength
+const MAX_LIST = ITEMS_QUERY_LIMITS.maxListEntries
 const DEEP_KEYS = new Set(['_filter', '_sort', '_limit', '_offset'])
-const MAX_DEEP = 8
+const MAX_DEEP = ITEMS_QUERY_LIMITS.maxDeepDepth
 
 const invalid = ItemsErrors.INVALID_QUERY
 const isRecord = (value: unknown): value is Record<string, unknown> =>

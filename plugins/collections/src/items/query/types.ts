@@ -1,21 +1,7 @@
 // The items query language, Directus-shaped: what a list request asks for, after normalizing
 // either spelling (JSON or brackets) and before it is checked against a collection.
 import { z } from 'zod'
-
-export const AGGREGATE_FUNCTIONS = [
-  'count',
-  'countDistinct',
-  'sum',
-  'sumDistinct',
-  'avg',
-  'avgDistinct',
-  'min',
-  'max',
-] as const
-export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number]
-
-export const META_KEYS = ['total_count', 'filter_count'] as const
-export type MetaKey = (typeof META_KEYS)[number]
+import { AGGREGATE_FUNCTIONS, type AggregateFunction, type MetaKey } from '../../contract.js'
 
 /** Per-relation options of `deep`: the related rows' filter, sort, limit and offset. */
 export interface DeepQuery {

@@ -1,13 +1,14 @@
 // Reads a query string into nested values, accepting Directus's two spellings: JSON values
 // (`filter={"a":{"_eq":1}}`) and brackets (`filter[a][_eq]=1`, `fields[]=a`, `fields[0]=a`,
 // `filter[_or][0][a][_eq]=1`, `deep[author][_limit]=1`), lists as the `qs` library reads them.
+import { ITEMS_QUERY_LIMITS } from '../../contract.js'
 import { ItemsErrors } from '../errors.js'
 
 /** A value read from a query string: a string, a list, or a nested object. */
 export type QueryValue = string | QueryValue[] | { [key: string]: QueryValue }
 
-const MAX_PARAMS = 500
-const MAX_DEPTH = 16
+const MAX_PARAMS = ITEMS_QUERY_LIMITS.maxParameters
+const MAX_DEPTH = ITEMS_QUERY_LIMITS.maxBracketDepth
 // Keys that would reach an object's prototype if anything ever assigned them naively.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const SEGMENT = /\[([^[\]]*)\]/g
@@ -122,21 +123,31 @@ function settle(node: Branch): QueryValue {
   return out
 }
 
+/** The parameter a key belongs to: `filter` for `filter[a][_eq]`. */
+function nameOf(key: string): string {
+  const open = key.indexOf('[')
+  return open === -1 ? key : key.slice(0, open)
+}
+
 /**
  * Turns URL search parameters into nested values: `a[b][c]=1` -> `{ a: { b: { c: '1' } } }`;
  * `a[]=1&a[]=2`, `a=1&a=2` and `a[0]=1&a[1]=2` -> `{ a: ['1', '2'] }`. Values stay strings; JSON
- * is read later.
+ * is read later. Parameters named in `ignore` are skipped (and counted).
  * @example
  * readQueryString(new URLSearchParams('filter[_or][0][views][_gt]=10&fields[]=id&fields[]=title'))
  * // { filter: { _or: [{ views: { _gt: '10' } }] }, fields: ['id', 'title'] }
  */
-export function readQueryString(params: URLSearchParams): { [key: string]: QueryValue } {
+export function readQueryString(
+  params: URLSearchParams,
+  ignore?: ReadonlySet<string>,
+): { [key: string]: QueryValue } {
   const root = branch('')
   let count = 0
   for (const [key, value] of params) {
     if (++count > MAX_PARAMS) {
       throw ItemsErrors.INVALID_QUERY('', `more than ${MAX_PARAMS} query parameters`)
     }
+    if (ignore?.has(nameOf(key))) continue
     const path = splitKey(key)
     if (path.length > MAX_DEPTH) {
       throw ItemsErrors.INVALID_QUERY(key, `nested more than ${MAX_DEPTH} levels deep`)

@@ -2,10 +2,11 @@
 // minimums and maximums over the rows and fields the caller may read (hidden values count as NULL,
 // hidden rows not at all). Groups may be function fields (`year(published_at)`).
 import { type Expression, sql } from 'kysely'
+import type { AggregateFunction } from '../../contract.js'
 import type { CollectionAccess } from '../access.js'
 import { ItemsErrors } from '../errors.js'
 import type { ColumnModel, WorkspaceSchema } from '../model/model.js'
-import type { AggregateFunction, ItemsQuery } from '../query/types.js'
+import type { ItemsQuery } from '../query/types.js'
 import type { AccessLoader } from './filter.js'
 import { decodeFunction, functionColumn, functionValue } from './functions.js'
 import { allOf, type Item, type ReadContext } from './select.js'

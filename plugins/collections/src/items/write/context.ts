@@ -2,14 +2,18 @@
 // permission validation check and the answer for keys the caller may not change.
 import type { EventBus, EventMeta } from '@backlex/kernel'
 import { type Expression, sql } from 'kysely'
+import type { Actor } from '../../activity/record.js'
+import {
+  type ItemsChangedEvent,
+  ItemsCommitting,
+  type ItemsCommittingPayload,
+} from '../../contract.js'
 import type { CollectionAccess } from '../access.js'
-import type { Actor } from '../audit/record.js'
 import { ItemsErrors } from '../errors.js'
 import type { CollectionModel } from '../model/model.js'
 import { allOf, type Db, type Item, type ReadContext } from '../read/select.js'
 import type { ItemsScope } from '../scope.js'
 import { constraintError } from './db-errors.js'
-import { ITEM_EVENTS, type ItemsChangedEvent, type ItemsCommittingPayload } from './events.js'
 
 export interface WriteContext extends ReadContext {
   events: EventBus
@@ -48,8 +52,8 @@ export async function commit(
   action: ItemsCommittingPayload['action'],
   event: ItemsChangedEvent,
 ): Promise<ItemsChangedEvent> {
-  await ctx.events.filter<ItemsCommittingPayload>(
-    ITEM_EVENTS.committing,
+  await ctx.events.filter(
+    ItemsCommitting,
     { action, event, db, transaction: ctx.transactions },
     ctx.meta,
   )

@@ -1,7 +1,8 @@
 // Creating items: one object or a batch, all or nothing, with presets, type checks, the
 // permission's validation, `items.create` hooks, and an activity + revision row per item.
 import { sql } from 'kysely'
-import { recordChanges } from '../audit/record.js'
+import { recordChanges } from '../../activity/record.js'
+import { ItemsCreate, ItemsCreated } from '../../contract.js'
 import { ItemsErrors } from '../errors.js'
 import type { CollectionModel } from '../model/model.js'
 import type { Db, Item } from '../read/select.js'
@@ -14,7 +15,6 @@ import {
   type Key,
   type WriteContext,
 } from './context.js'
-import { ITEM_EVENTS, type ItemsCreatePayload } from './events.js'
 import { checkNewItems, encodeValues, type Issue, type Values } from './input.js'
 import { checkReferences } from './references.js'
 
@@ -65,8 +65,8 @@ export async function createItems(
   const values = checkNewItems(access, inputs, batch)
   if (values.length === 0) return []
   const { keys, event } = await atomically(ctx, slug, async (db) => {
-    const payload = await ctx.events.filter<ItemsCreatePayload>(
-      ITEM_EVENTS.create,
+    const payload = await ctx.events.filter(
+      ItemsCreate,
       { workspace: scope.workspace, collection: slug, items: values },
       ctx.meta,
     )
@@ -102,6 +102,6 @@ export async function createItems(
     })
     return { keys, event }
   })
-  ctx.events.emit(ITEM_EVENTS.created, event, ctx.meta)
+  ctx.events.emit(ItemsCreated, event, ctx.meta)
   return keys
 }

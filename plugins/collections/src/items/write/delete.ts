@@ -1,7 +1,8 @@
 // Deleting items: by keys or by a query, all or nothing, within the caller's delete filter, with
 // `items.delete` hooks and an activity + revision row (the values before) per item.
 import { sql } from 'kysely'
-import { recordChanges } from '../audit/record.js'
+import { recordChanges } from '../../activity/record.js'
+import { ItemsDelete, ItemsDeleted } from '../../contract.js'
 import type { Db } from '../read/select.js'
 import type { ItemsScope } from '../scope.js'
 import {
@@ -13,7 +14,6 @@ import {
   keyList,
   type WriteContext,
 } from './context.js'
-import { ITEM_EVENTS, type ItemsDeletePayload } from './events.js'
 import { type Selection, selectKeys } from './update.js'
 
 /**
@@ -39,8 +39,8 @@ export async function deleteItems(
   if (keys.length === 0) return []
   const { deleted, event } = await atomically(ctx, slug, async (db: Db) => {
     const rows = await changeableRows(db, scope, model, keys, writable, 'delete')
-    const payload = await ctx.events.filter<ItemsDeletePayload>(
-      ITEM_EVENTS.delete,
+    const payload = await ctx.events.filter(
+      ItemsDelete,
       { workspace: scope.workspace, collection: slug, keys: rows.map((r) => r.key) },
       ctx.meta,
     )
@@ -69,6 +69,6 @@ export async function deleteItems(
     })
     return { deleted, event }
   })
-  ctx.events.emit(ITEM_EVENTS.deleted, event, ctx.meta)
+  ctx.events.emit(ItemsDeleted, event, ctx.meta)
   return deleted
 }

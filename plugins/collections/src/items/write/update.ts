@@ -2,8 +2,9 @@
 // field rules, with `items.update` hooks, validation, and activity + revisions per item.
 import { type FilterNode, prepareFilter } from '@backlex/permissions'
 import { type Expression, sql } from 'kysely'
+import { recordChanges } from '../../activity/record.js'
+import { ItemsUpdate, ItemsUpdated } from '../../contract.js'
 import type { CollectionAccess } from '../access.js'
-import { recordChanges } from '../audit/record.js'
 import { ItemsErrors } from '../errors.js'
 import { searchFilter, userFilter } from '../read/filter.js'
 import { allOf, type Db } from '../read/select.js'
@@ -19,7 +20,6 @@ import {
   keyList,
   type WriteContext,
 } from './context.js'
-import { ITEM_EVENTS, type ItemsUpdatePayload } from './events.js'
 import { checkChanges, encodeValues, type Issue } from './input.js'
 import { checkReferences } from './references.js'
 
@@ -111,8 +111,8 @@ export async function updateItems(
   const { changed, event } = await atomically(ctx, slug, async (db: Db) => {
     const rows = await changeableRows(db, scope, model, keys, writable, 'update')
     const changed = rows.map((r) => r.key)
-    const payload = await ctx.events.filter<ItemsUpdatePayload>(
-      ITEM_EVENTS.update,
+    const payload = await ctx.events.filter(
+      ItemsUpdate,
       { workspace: scope.workspace, collection: slug, keys: changed, data: values },
       ctx.meta,
     )
@@ -153,6 +153,6 @@ export async function updateItems(
     })
     return { changed, event }
   })
-  ctx.events.emit(ITEM_EVENTS.updated, event, ctx.meta)
+  ctx.events.emit(ItemsUpdated, event, ctx.meta)
   return changed
 }

@@ -9,17 +9,18 @@ import {
 } from '@backlex/kernel'
 import type { PermissionsService } from '@backlex/permissions'
 import type { ZodError } from 'zod'
-import { ADOPTABLE_NAME, completeJunctions, planAdopt } from './adopt/adopt.js'
-import { inspectTable, isCandidateTable, listTables, tableExists } from './adopt/introspect.js'
+import { ADOPTABLE_NAME, completeJunctions, planAdopt } from '../adopt/adopt.js'
+import { AdoptErrors } from '../adopt/errors.js'
+import { inspectTable, isCandidateTable, listTables, tableExists } from '../adopt/introspect.js'
+import type { CollectionChange, CollectionsService } from '../contract.js'
+import { planCreateManaged } from './create.js'
+import { dropTable } from './ddl.js'
+import { type CollectionDefinition, collectionInput } from './definition.js'
 import { CollectionsErrors } from './errors.js'
-import { planCreateManaged } from './schema/create.js'
-import { dropTable } from './schema/ddl.js'
-import { type CollectionDefinition, collectionInput } from './schema/definition.js'
-import { collectionPatch, planPatch, type SchemaPlan } from './schema/patch.js'
-import { type AnyDb, createCollectionStore } from './schema/store.js'
-import type { CollectionLookup } from './schema/validate.js'
-import { visibleCollections } from './schema/visible.js'
-import type { CollectionChange, CollectionsService } from './service-types.js'
+import { collectionPatch, planPatch, type SchemaPlan } from './patch.js'
+import { type AnyDb, createCollectionStore } from './store.js'
+import type { CollectionLookup } from './validate.js'
+import { visibleCollections } from './visible.js'
 
 export interface CollectionsRuntime extends CollectionsService {
   /** Listens for changes made on other instances. */
@@ -116,7 +117,7 @@ export function createCollectionsService(deps: CollectionsDeps): CollectionsRunt
     for (const table of plan.creates)
       if (await tableExists(trx, dialect, table)) throw CollectionsErrors.TABLE_EXISTS(table)
     for (const table of plan.requires)
-      if (!(await tableExists(trx, dialect, table))) throw CollectionsErrors.TABLE_NOT_FOUND(table)
+      if (!(await tableExists(trx, dialect, table))) throw AdoptErrors.TABLE_NOT_FOUND(table)
     for (const statement of plan.statements) await statement.execute(trx)
   }
 
@@ -134,9 +135,9 @@ export function createCollectionsService(deps: CollectionsDeps): CollectionsRunt
 
   async function inspectAdoptable(trx: AnyDb, table: string) {
     if (!ADOPTABLE_NAME.test(table) || !isCandidateTable(table))
-      throw CollectionsErrors.TABLE_NOT_FOUND(table)
+      throw AdoptErrors.TABLE_NOT_FOUND(table)
     const inspection = await inspectTable(trx, dialect, table)
-    if (!inspection) throw CollectionsErrors.TABLE_NOT_FOUND(table)
+    if (!inspection) throw AdoptErrors.TABLE_NOT_FOUND(table)
     return inspection
   }
 
@@ -183,7 +184,7 @@ export function createCollectionsService(deps: CollectionsDeps): CollectionsRunt
         if (input.kind === 'adopted') {
           const inspection = await inspectAdoptable(trx, input.table)
           const owner = await store.byTable(trx, inspection.table)
-          if (owner) throw CollectionsErrors.TABLE_ALREADY_ADOPTED(inspection.table, owner.slug)
+          if (owner) throw AdoptErrors.TABLE_ALREADY_ADOPTED(inspection.table, owner.slug)
           const relations = await completeJunctions(
             trx,
             dialect,
@@ -222,7 +223,7 @@ export function createCollectionsService(deps: CollectionsDeps): CollectionsRunt
         let patch = parsed.data
         if (found.kind === 'adopted') {
           const inspection = await inspectTable(trx, dialect, found.table)
-          if (!inspection) throw CollectionsErrors.TABLE_NOT_FOUND(found.table)
+          if (!inspection) throw AdoptErrors.TABLE_NOT_FOUND(found.table)
           columns = new Set(inspection.columns.map((c) => c.name))
           const relations = await completeJunctions(
             trx,
@@ -279,7 +280,7 @@ export function createCollectionsService(deps: CollectionsDeps): CollectionsRunt
         if (!found) throw CollectionsErrors.COLLECTION_NOT_FOUND(slug)
         if (found.archivedAt === null) throw CollectionsErrors.COLLECTION_NOT_ARCHIVED(slug)
         if (!(await tableExists(trx, dialect, found.table)))
-          throw CollectionsErrors.TABLE_NOT_FOUND(found.table)
+          throw AdoptErrors.TABLE_NOT_FOUND(found.table)
         // Its relations must still have live targets.
         const lookup = liveLookup(all)
         for (const relation of found.relations)

@@ -1,7 +1,7 @@
 // Writes the activity and revision rows of a change, inside the change's transaction: two
 // inserts whatever the number of items. `activityRow` is shared with the ActivityLog service.
 import type { Principal, SqlDialect } from '@backlex/kernel'
-import type { Db, Item } from '../read/select.js'
+import type { Db, Item } from '../items/read/select.js'
 import { ACTIVITY_TABLE, REVISIONS_TABLE } from './migrations.js'
 
 /** What an item write was; logged as `item.<action>`. */

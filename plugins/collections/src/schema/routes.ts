@@ -2,17 +2,17 @@
 // for everyone else, checked before the body is read so callers learn nothing about the schema.
 import { defineRoute, type RequestContext, type RouteDefinition } from '@backlex/kernel'
 import { z } from 'zod'
+import { Collections, type CollectionsService } from '../contract.js'
+import { collectionDefinitionSchema, documentedBody } from './api-schemas.js'
+import { collectionInput } from './definition.js'
 import { CollectionsErrors } from './errors.js'
-import { collectionDefinitionSchema, documentedBody } from './schema/api-schemas.js'
-import { collectionInput } from './schema/definition.js'
-import { collectionPatch } from './schema/patch.js'
-import { Collections, type CollectionsService } from './service-types.js'
+import { collectionPatch } from './patch.js'
 
 /** Throws 401 for anonymous callers and 403 for non-admins. */
 export function requireCollectionsAdmin(ctx: RequestContext): CollectionsService {
   if (ctx.principal.type === 'anonymous') throw CollectionsErrors.UNAUTHORIZED()
   if (!ctx.principal.admin) throw CollectionsErrors.FORBIDDEN()
-  return ctx.kernel.get(Collections)
+  return ctx.use(Collections)
 }
 
 // Slugs are checked by the service (unknown or malformed: 404), after the admin check.

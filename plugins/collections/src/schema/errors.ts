@@ -1,5 +1,6 @@
-// Every way the schema half of @backlex/collections can fail, in one place. Codes are stable;
-// messages may change. (The items half lists its own codes in src/items/.)
+// Every way the schema of @backlex/collections (its collections and their changes) can fail, in
+// one place. Codes are stable; messages may change. Adopting, items and the activity log list
+// theirs in ../adopt/, ../items/ and ../activity/.
 import { BacklexError, KernelErrors } from '@backlex/kernel'
 
 export const CollectionsErrors = {
@@ -129,25 +130,6 @@ export const CollectionsErrors = {
       slug,
       reason,
     }),
-  /** Adopt: the table does not exist (or is a system / managed table). */
-  TABLE_NOT_FOUND: (table: string) =>
-    new BacklexError('TABLE_NOT_FOUND', 404, `No table "${table}" can be adopted.`, { table }),
-  /** Adopt: the table is already wrapped by a collection. */
-  TABLE_ALREADY_ADOPTED: (table: string, slug: string) =>
-    new BacklexError(
-      'TABLE_ALREADY_ADOPTED',
-      409,
-      `Table "${table}" is already adopted as collection "${slug}".`,
-      { table, slug },
-    ),
-  /** Adopt: the table has no single-column primary key backlex can address rows by. */
-  UNSUPPORTED_PRIMARY_KEY: (table: string, reason: string) =>
-    new BacklexError(
-      'UNSUPPORTED_PRIMARY_KEY',
-      400,
-      `Table "${table}" cannot be adopted: ${reason}`,
-      { table, reason },
-    ),
   /** The database refused a schema change (e.g. a unique index over duplicate values). */
   SCHEMA_CHANGE_FAILED: (slug: string, reason: string, cause?: unknown) =>
     new BacklexError(
@@ -161,7 +143,7 @@ export const CollectionsErrors = {
   FORBIDDEN: (message = 'Only admins can manage collections.') => KernelErrors.FORBIDDEN(message),
 } as const
 
-/** Every code the schema half of this package can answer with. */
+/** Every code the schema can answer with. */
 export type CollectionsErrorCode = ReturnType<
   (typeof CollectionsErrors)[keyof typeof CollectionsErrors]
 >['code']

@@ -1,4 +1,4 @@
-// The metadata table of the schema half: one row per (workspace, slug) with the definition as
+// The metadata table of the schema: one row per (workspace, slug) with the definition as
 // JSON text. Managed collections' own tables are created at runtime, not here.
 import type { PluginMigration } from '@backlex/kernel'
 
@@ -33,7 +33,7 @@ const init: PluginMigration = {
   },
 }
 
-/** The schema half's migrations; the items half's (`0100_...` and up) are merged after them. */
+/** The schema's migrations; the activity log's (`0100_...` and up) are merged after them. */
 export const schemaMigrations: Readonly<Record<string, PluginMigration>> = {
   '0001_collections': init,
 }

@@ -4,12 +4,13 @@
 import type { Principal } from '@backlex/kernel'
 import { isAdmin } from '@backlex/permissions'
 import { sql } from 'kysely'
-import { ItemsErrors } from '../errors.js'
-import { parseKey } from '../model/keys.js'
-import type { CollectionModel } from '../model/model.js'
-import { allOf, type Db, type Item } from '../read/select.js'
-import type { ItemsScope } from '../scope.js'
-import { fullRows, type Key, keyList } from '../write/context.js'
+import { ItemsErrors } from '../items/errors.js'
+import { parseKey } from '../items/model/keys.js'
+import type { CollectionModel } from '../items/model/model.js'
+import { allOf, type Db, type Item } from '../items/read/select.js'
+import type { ItemsScope } from '../items/scope.js'
+import { fullRows, type Key, keyList } from '../items/write/context.js'
+import { ActivityErrors } from './errors.js'
 import { ACTIVITY_TABLE, REVISIONS_TABLE } from './migrations.js'
 
 /** One entry of the activity log. */
@@ -169,10 +170,10 @@ export async function revertChanges(
   )
   const row = found.rows[0]
   const model = row ? scope.schema.collection(String(row.collection)) : undefined
-  if (!row || !model) throw ItemsErrors.REVISION_NOT_FOUND(id)
+  if (!row || !model) throw ActivityErrors.REVISION_NOT_FOUND(id)
   const key = parseKey(model, String(row.item))
   const fields = await readableFields(db, scope, model, key)
-  if (!fields) throw ItemsErrors.REVISION_NOT_FOUND(id)
+  if (!fields) throw ActivityErrors.REVISION_NOT_FOUND(id)
   const [current] = await fullRows(db, model, [keyList(model, [key])])
   if (!current) throw ItemsErrors.ITEM_NOT_FOUND(model.slug, key)
   const data = parse(row.data) ?? {}

@@ -1,4 +1,4 @@
-// The items half's tables: the activity log (who did what, when, from where) and revisions
+// The activity log's tables: the activity log (who did what, when, from where) and revisions
 // (each item's values after every change, and what changed), on both dialects.
 import type { PluginMigration } from '@backlex/kernel'
 import { sql } from 'kysely'
@@ -91,8 +91,8 @@ const detail: PluginMigration = {
   },
 }
 
-/** Named `0100_...` and up: merged after the schema half's migrations. */
-export const itemsMigrations: Readonly<Record<string, PluginMigration>> = {
+/** Named `0100_...` and up: merged after the schema's migrations. */
+export const activityMigrations: Readonly<Record<string, PluginMigration>> = {
   '0100_items_activity_revisions': init,
   '0101_activity_detail': detail,
 }

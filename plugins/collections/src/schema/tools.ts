@@ -2,17 +2,17 @@
 // the schema as `Collections.visibleTo` draws it for its rules; changing tools need an admin.
 import { defineTool, type ToolContext, type ToolDefinition } from '@backlex/kernel'
 import { z } from 'zod'
+import { Collections } from '../contract.js'
+import { collectionInput } from './definition.js'
 import { CollectionsErrors } from './errors.js'
-import { collectionInput } from './schema/definition.js'
-import { collectionPatch } from './schema/patch.js'
-import { Collections } from './service-types.js'
+import { collectionPatch } from './patch.js'
 
 const TYPES =
   'Field types: string (length, default 255), text, integer, bigInteger, float, decimal (precision, scale), boolean, date (YYYY-MM-DD), time (HH:MM:SS), datetime and timestamp (ISO 8601, UTC), uuid, json, enum (choices). Relations: m2o (a foreign key column to another collection, onDelete "set null" | "cascade" | "restrict" | "no action"), o2m (the other side of an m2o, no column), m2m (a junction table).'
 
 /** The collection as the caller may see it (see `visibleTo`), or COLLECTION_NOT_FOUND. */
 async function find(ctx: ToolContext, slug: string) {
-  const shown = await ctx.kernel.get(Collections).visibleTo(ctx.principal, ctx.workspace)
+  const shown = await ctx.use(Collections).visibleTo(ctx.principal, ctx.workspace)
   const found = shown.find((c) => c.slug === slug)
   if (!found) throw CollectionsErrors.COLLECTION_NOT_FOUND(slug)
   return found
@@ -29,7 +29,7 @@ export const collectionTools: ToolDefinition[] = [
       'Lists the collections of the current workspace that the caller has a permission rule on: slug, kind (managed: backlex owns the table; adopted: an existing table), primary key, the fields it may read and relations to collections it may read. Use the slugs with the items tools and /api/items/<slug>.',
     input: z.strictObject({}),
     annotation: 'read',
-    handler: (ctx) => ctx.kernel.get(Collections).visibleTo(ctx.principal, ctx.workspace),
+    handler: (ctx) => ctx.use(Collections).visibleTo(ctx.principal, ctx.workspace),
   }),
   defineTool({
     name: 'collections.get',
@@ -68,15 +68,14 @@ export const collectionTools: ToolDefinition[] = [
     description: `Creates a collection. Managed (default): { slug, primaryKey?: { name, type: integer | uuid | string }, fields: [{ name, type, required?, unique?, indexed?, default? }], relations? } creates the table at once. Adopted: { kind: "adopted", slug, table } wraps an existing table without altering it. Names are lower snake case. ${TYPES} Returns the stored collection.`,
     input: collectionInput,
     annotation: 'admin',
-    handler: (ctx, input) => ctx.kernel.get(Collections).create(ctx.workspace, input),
+    handler: (ctx, input) => ctx.use(Collections).create(ctx.workspace, input),
   }),
   defineTool({
     name: 'collections.update',
     description: `Changes a collection additively: "fields" adds fields (a required one needs a default), "relations" adds relations, "change" adds or removes indexes and unique constraints ([{ name, indexed?, unique? }]), "drop" removes fields and deletes their data, and only with "confirm": true. All or nothing. ${TYPES} Returns the updated collection.`,
     input: collectionPatch.extend({ slug: z.string().min(1).describe('The collection to change') }),
     annotation: 'admin',
-    handler: (ctx, { slug, ...patch }) =>
-      ctx.kernel.get(Collections).update(ctx.workspace, slug, patch),
+    handler: (ctx, { slug, ...patch }) => ctx.use(Collections).update(ctx.workspace, slug, patch),
   }),
   defineTool({
     name: 'collections.delete',
@@ -86,6 +85,6 @@ export const collectionTools: ToolDefinition[] = [
     // Admin, like create and update: agents that may not use it do not see it (MCP still marks
     // admin tools destructive).
     annotation: 'admin',
-    handler: (ctx, { slug }) => ctx.kernel.get(Collections).remove(ctx.workspace, slug),
+    handler: (ctx, { slug }) => ctx.use(Collections).remove(ctx.workspace, slug),
   }),
 ]
