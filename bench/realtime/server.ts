@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs'
 import { createServer, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ItemsCommitting, ItemsCreated } from '@backlex/collections/contract'
 import { Database, defineConfig, definePlugin, defineRoute, systemPrincipal } from '@backlex/kernel'
 import { serve } from '@backlex/node'
 import { CollectionSchemas, Permissions, permissions } from '@backlex/permissions'
@@ -23,7 +24,8 @@ const memory = () => {
   return { rss, heapUsed }
 }
 
-interface Row {
+// A type, not an interface: rows are collections' items (string-keyed records).
+type Row = {
   id: number
   title: string
   owner: string
@@ -33,7 +35,7 @@ interface Row {
 const bench = definePlugin({
   name: '@backlex/bench-realtime',
   version: '0.0.0',
-  requires: [Permissions],
+  requires: [Permissions, Database],
   register(ctx) {
     ctx.contribute(CollectionSchemas, (_workspace, collection) =>
       collection === 'articles'
@@ -58,17 +60,17 @@ const bench = definePlugin({
           const event = { workspace: 'main', collection: 'articles', keys: [row.id], after: [row] }
           // As @backlex/collections does: the event is logged in the write's transaction, then
           // sent after commit.
-          await request.kernel
-            .get(Database)
+          await request
+            .use(Database)
             .db.transaction()
             .execute((db) =>
               request.kernel.events.filter(
-                'items.committing',
+                ItemsCommitting,
                 { action: 'create', event, db, transaction: true },
                 meta,
               ),
             )
-          request.kernel.events.emit('items.created', event, meta)
+          request.kernel.events.emit(ItemsCreated, event, meta)
           return { ok: true }
         },
       }),
@@ -78,7 +80,7 @@ const bench = definePlugin({
     )
   },
   async boot(ctx) {
-    await ctx.get(Permissions).create('main', {
+    await ctx.use(Permissions).create('main', {
       role: 'public',
       collection: 'articles',
       action: 'read',

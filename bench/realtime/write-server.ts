@@ -44,7 +44,7 @@ const burst = definePlugin({
     )
   },
   async boot(ctx) {
-    const service = ctx.get(Collections)
+    const service = ctx.use(Collections)
     if (!(await service.get('main', 'burst'))) {
       await service.create('main', {
         slug: 'burst',

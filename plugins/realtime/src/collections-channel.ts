@@ -3,13 +3,14 @@
 // A deleted collection also ends the streams of its items channel and purges its event history,
 // so a collection created later with the same slug never replays the dropped table's rows; at
 // start, histories a crash kept from that purge are purged too.
+
+import type { CollectionChange } from '@backlex/collections/contract'
 import type { RequestContext } from '@backlex/kernel'
+import { encodeEvent } from '@backlex/kernel'
 import { isAdmin } from '@backlex/permissions'
-import type { CollectionChangeEvent } from './collections-source.js'
 import { deliveryStamp } from './credentials.js'
 import { RealtimeErrors, StreamEndCodes } from './errors.js'
 import type { RealtimeRuntime } from './runtime.js'
-import { sseFrame } from './sse/frames.js'
 import type { StreamSubscriber } from './subscriber.js'
 
 export interface CollectionsChannel {
@@ -26,7 +27,7 @@ export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsC
   // Changes are delivered one after the other, in the order they happened.
   let chain: Promise<void> = Promise.resolve()
 
-  async function deliver(event: CollectionChangeEvent) {
+  async function deliver(event: CollectionChange) {
     if (event.action === 'delete') {
       // On every instance (idempotent): each skips a number, which only makes resets surer.
       await runtime.log.purge(event.workspace, `items:${event.slug}`).catch((error: unknown) =>
@@ -46,7 +47,7 @@ export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsC
     if (subscribers.length === 0) return
     const stamp = deliveryStamp()
     await Promise.all(subscribers.map((s) => s.caller.refresh(stamp)))
-    const frame = sseFrame(event.action, {
+    const frame = encodeEvent(event.action, {
       channel: 'collections',
       slug: event.slug,
       action: event.action,
@@ -105,7 +106,7 @@ export function createCollectionsChannel(runtime: RealtimeRuntime): CollectionsC
         set.delete(subscriber)
         if (set.size === 0 && byWorkspace.get(workspace) === set) byWorkspace.delete(workspace)
       })
-      connection.writeNow(sseFrame('ready', { channel: 'collections' }))
+      connection.writeNow(encodeEvent('ready', { channel: 'collections' }))
       return connection.response
     },
     start() {

@@ -26,6 +26,10 @@ export const RealtimeErrors = {
       `No collection "${collection}" to subscribe to.`,
       { collection },
     ),
+  /**
+   * A subscription's `fields` names a field the collection does not have. A malformed query is
+   * the items query language's own 400 INVALID_QUERY (read by @backlex/collections).
+   */
   INVALID_QUERY: (parameter: string, reason: string) =>
     new BacklexError(
       'REALTIME_INVALID_QUERY',

@@ -1,31 +1,14 @@
 // Free-form channels: anyone may subscribe (plugins can refuse through the `realtime.subscribe`
 // filter hook); a signed-in caller may publish, rate-limited per caller through the Kv, after
 // the `realtime.publish` filter hook, which may change the message or refuse it.
-import { errorBody, type RequestContext } from '@backlex/kernel'
+import { encodeEvent, errorBody, type RequestContext } from '@backlex/kernel'
+import { type MessageSender, RealtimePublish, RealtimeSubscribe } from './contract.js'
 import { deliveryStamp } from './credentials.js'
 import { RealtimeErrors } from './errors.js'
 import { resumePosition } from './items/query.js'
 import type { LoggedEvent } from './log/event-log.js'
 import type { RealtimeRuntime } from './runtime.js'
-import { sseFrame } from './sse/frames.js'
 import type { FrameWriter, StreamSubscriber } from './subscriber.js'
-
-/** The payload of the `realtime.subscribe` filter hook; throw a BacklexError to refuse. */
-export interface SubscribeHookPayload {
-  channel: string
-}
-
-/** The payload of the `realtime.publish` filter hook; return it changed, or throw to refuse. */
-export interface PublishHookPayload {
-  channel: string
-  data: unknown
-}
-
-/** Who sent a message, as subscribers see it. */
-export interface MessageSender {
-  type: string
-  id: string | null
-}
 
 function freeDelivery(channel: string) {
   return async (
@@ -37,7 +20,7 @@ function freeDelivery(channel: string) {
     const callers = new Set(subscribers.filter((s) => s.caller.checked).map((s) => s.caller))
     if (callers.size > 0) await Promise.all([...callers].map((c) => c.refresh(stamp)))
     for (const event of batch) {
-      const frame = sseFrame(event.type, { channel, ...(event.data as object) }, event.seq)
+      const frame = encodeEvent(event.type, { channel, ...(event.data as object) }, event.seq)
       for (const s of subscribers) if (s.connection.isOpen) write(s, frame)
     }
   }
@@ -49,7 +32,7 @@ export async function subscribeFree(
   request: Request,
   channel: string,
 ): Promise<Response> {
-  await ctx.kernel.events.filter<SubscribeHookPayload>('realtime.subscribe', { channel }, ctx)
+  await ctx.kernel.events.filter(RealtimeSubscribe, { channel }, ctx)
   const { workspace, principal } = ctx
   const resumeAfter = resumePosition(request, new URL(request.url).searchParams)
   const connection = runtime.openConnection()
@@ -99,11 +82,7 @@ export async function publishFree(
       headers: { 'retry-after': String(retryAfter) },
     })
   }
-  const hooked = await ctx.kernel.events.filter<PublishHookPayload>(
-    'realtime.publish',
-    { channel, data },
-    ctx,
-  )
+  const hooked = await ctx.kernel.events.filter(RealtimePublish, { channel, data }, ctx)
   const sender: MessageSender = { type: principal.type, id: principal.userId ?? principal.id }
   const [event] = await runtime.publish(workspace, channel, [
     { type: 'message', data: { data: hooked.data ?? null, sender } },

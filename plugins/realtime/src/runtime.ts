@@ -1,5 +1,7 @@
 // The realtime runtime of one kernel: open streams, channel feeds, the event log, the callers
 // being re-checked, heartbeats and pruning. Routes and the Realtime service are built on it.
+
+import type { CollectionsService, ItemsRuntime } from '@backlex/collections/contract'
 import type {
   ClockAdapter,
   DatabaseAdapter,
@@ -8,16 +10,15 @@ import type {
   PrincipalResolver,
   PubSubAdapter,
 } from '@backlex/kernel'
-import type { CollectionSchemaSource, PermissionsService } from '@backlex/permissions'
+import { encodeEvent } from '@backlex/kernel'
+import type { CollectionSchemaSource, PermissionsService } from '@backlex/permissions/contract'
 import { feedTopic } from './channels.js'
-import type { CollectionsSource } from './collections-source.js'
 import { type CallerRegistry, createCallerRegistry } from './credentials.js'
 import { StreamEndCodes } from './errors.js'
 import { Feed } from './feed/feed.js'
 import { createEventLog, type EventLog, type LoggedEvent, type NewEvent } from './log/event-log.js'
 import type { ResolvedRealtimeOptions } from './options.js'
 import { SseConnection } from './sse/connection.js'
-import { sseFrame } from './sse/frames.js'
 import {
   type FrameWriter,
   type StreamSink,
@@ -33,7 +34,9 @@ export interface RuntimeDeps {
   clock: ClockAdapter
   logger: LoggerAdapter
   permissions: PermissionsService | undefined
-  collections: CollectionsSource | undefined
+  collections: CollectionsService | undefined
+  /** Reads subscriptions' `filter` and `fields` (the items query language); absent without collections. */
+  items: ItemsRuntime | undefined
   resolvers: () => readonly PrincipalResolver[]
   schemaSources: () => readonly CollectionSchemaSource[]
   options: ResolvedRealtimeOptions
@@ -178,9 +181,9 @@ export function createRealtimeRuntime(deps: RuntimeDeps): RealtimeRuntime {
         await delivery(page, [subscriber], writeNow)
         after = last.seq
       }
-      if (reset) connection.writeNow(sseFrame('reset', { channel }, position))
+      if (reset) connection.writeNow(encodeEvent('reset', { channel }, position))
     }
-    connection.writeNow(sseFrame('ready', { channel }, position))
+    connection.writeNow(encodeEvent('ready', { channel }, position))
     connection.release()
   }
 

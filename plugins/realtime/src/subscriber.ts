@@ -1,9 +1,9 @@
 // The subscriber of a stream as the feeds see it, and the sink its events are written to: an
 // SSE response (SseConnection) or an in-process iterator (IteratorSink).
-import type { RowPredicate } from '@backlex/permissions'
+import type { Frame } from '@backlex/kernel'
+import type { RowPredicate } from '@backlex/permissions/contract'
 import type { Caller } from './credentials.js'
 import type { StreamEnd } from './sse/connection.js'
-import type { Frame } from './sse/frames.js'
 
 /**
  * Where a subscriber's events go. Writes never wait: a sink that cannot keep up ends itself

@@ -1,7 +1,7 @@
 // With the real @backlex/collections: writes through the items REST API reach subscribers
 // filtered by their permissions, schema changes reach admins on `collections`, and deleting a
 // collection ends the streams of its items channel. On both dialects.
-import { Collections, collections } from '@backlex/collections'
+import { Collections } from '@backlex/collections'
 import { dialects, type TestDatabase } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bearer, codeOf, StreamClient, startServer, type TestServer } from './helpers.js'
@@ -20,7 +20,7 @@ describe.each(dialects)('with collections on $dialect', (dialect) => {
   beforeAll(async () => {
     if (!dialect.available) return
     database = await dialect.create()
-    app = await startServer(database, { plugins: [collections()] })
+    app = await startServer(database)
     app.tokens.set('root', { id: 'root', roles: ['admin'], admin: true })
     app.tokens.set('ed', { id: 'ed', roles: ['editor'] })
     await app.server.kernel.get(Collections).create('main', {

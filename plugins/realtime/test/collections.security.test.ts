@@ -29,7 +29,7 @@ describe.each(dialects)('realtime security with collections on $dialect', (diale
   beforeAll(async () => {
     if (!dialect.available) return
     database = await dialect.create()
-    app = await startServer(database, { plugins: [collections()] })
+    app = await startServer(database)
     app.tokens.set('root', { id: 'root', roles: ['admin'], admin: true })
     app.tokens.set('rd', { id: 'rd', roles: ['reader'] })
   })
@@ -98,7 +98,7 @@ describe.each(dialects)('realtime security with collections on $dialect', (diale
       await other.get(Collections).create('main', { slug: 'ledger', fields })
       await other.shutdown()
 
-      const restarted = await startServer(database, { plugins: [collections()] })
+      const restarted = await startServer(database)
       try {
         restarted.tokens.set('root', { id: 'root', roles: ['admin'], admin: true })
         const stream = new StreamClient(

@@ -4,7 +4,7 @@
 import { BacklexError, definePlugin } from '@backlex/kernel'
 import { dialects, type TestDatabase } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { PublishHookPayload, SubscribeHookPayload } from '../src/index.js'
+import { RealtimePublish, RealtimeSubscribe } from '../src/index.js'
 import { bearer, codeOf, StreamClient, startServer, type TestServer } from './helpers.js'
 
 /** Refuses `secret.*` channels to anonymous callers and stamps messages on `stamped`. */
@@ -12,13 +12,13 @@ const hooks = definePlugin({
   name: '@backlex/test-realtime-hooks',
   version: '0.0.0',
   register(ctx) {
-    ctx.on.filter<SubscribeHookPayload>('realtime.subscribe', (payload, hook) => {
+    ctx.on.filter(RealtimeSubscribe, (payload, hook) => {
       if (payload.channel.startsWith('secret.') && hook.principal.type === 'anonymous') {
         throw new BacklexError('FORBIDDEN', 403, 'Members only.')
       }
       return undefined
     })
-    ctx.on.filter<PublishHookPayload>('realtime.publish', (payload) => {
+    ctx.on.filter(RealtimePublish, (payload) => {
       if (payload.data === 'forbidden word') throw new BacklexError('FORBIDDEN', 403, 'No.')
       return payload.channel === 'stamped'
         ? { ...payload, data: { text: payload.data, stamped: true } }

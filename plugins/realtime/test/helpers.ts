@@ -1,6 +1,8 @@
 // Test harness: real servers on loopback (the Node preset's serve()) on a real database, a
 // principal resolver driven by bearer tokens the test controls (revoke, change roles), schemas
 // contributed as the collections plugin would, and a real EventSource client.
+
+import { collections } from '@backlex/collections'
 import {
   type BacklexConfig,
   defineConfig,
@@ -121,6 +123,8 @@ export async function startServer(
   database: TestDatabase,
   options: {
     realtime?: RealtimeOptions
+    /** Installs @backlex/collections (the items query reader, schema events); default true. */
+    collections?: boolean
     plugins?: Plugin[]
     tokens?: TokenBook
     config?: Partial<BacklexConfig>
@@ -136,6 +140,7 @@ export async function startServer(
         tokens.plugin(),
         testSchemas({ articles: ARTICLES }),
         permissions(),
+        ...(options.collections === false ? [] : [collections()]),
         realtime({ ...FAST, ...options.realtime }),
         ...(options.plugins ?? []),
       ],

@@ -1,7 +1,7 @@
 // Item events are written in the write's own transaction (collections' `items.committing`):
 // a write rolled back after realtime logged its event leaves no event and no used number, and
 // events reach subscribers after commit. With the real @backlex/collections, on both dialects.
-import { Collections, collections, type ItemsCommittingPayload } from '@backlex/collections'
+import { Collections, type ItemsCommittingPayload } from '@backlex/collections'
 import { BacklexError, definePlugin } from '@backlex/kernel'
 import { dialects, type TestDatabase } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,7 +31,7 @@ describe.each(dialects)('the item event outbox on $dialect', (dialect) => {
   beforeAll(async () => {
     if (!dialect.available) return
     database = await dialect.create()
-    app = await startServer(database, { plugins: [collections(), refuser()] })
+    app = await startServer(database, { plugins: [refuser()] })
     app.tokens.set('root', { id: 'root', roles: ['admin'], admin: true })
     await app.server.kernel.get(Collections).create('main', {
       slug: 'memos',

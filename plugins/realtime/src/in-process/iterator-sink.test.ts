@@ -1,8 +1,8 @@
 // The in-process sink: events in order as values, held writes after released ones, a server-side
 // end after what was queued, the reader's end running the end listeners, and the cut of a reader
 // that falls behind.
+import { encodeEvent } from '@backlex/kernel'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { sseFrame } from '../sse/frames.js'
 import { IteratorSink } from './iterator-sink.js'
 
 const sink = (maxBufferBytes = 10_000, signal?: AbortSignal) =>
@@ -11,7 +11,7 @@ const sink = (maxBufferBytes = 10_000, signal?: AbortSignal) =>
     read: (e) => (e.event === 'message' ? String((e.data as { text: string }).text) : undefined),
     ...(signal ? { signal } : {}),
   })
-const message = (text: string, id?: number) => sseFrame('message', { text }, id)
+const message = (text: string, id?: number) => encodeEvent('message', { text }, id)
 const codeOf = async (promise: Promise<unknown>) =>
   promise.then(
     () => 'resolved',
@@ -27,7 +27,7 @@ describe('IteratorSink', () => {
     const s = sink()
     const first = s.next()
     s.write(message('a', 1))
-    s.write(sseFrame('ready', { channel: 'x' }, 1))
+    s.write(encodeEvent('ready', { channel: 'x' }, 1))
     s.write(message('b', 2))
     expect(await first).toEqual({ value: 'a', done: false })
     expect(await s.next()).toEqual({ value: 'b', done: false })

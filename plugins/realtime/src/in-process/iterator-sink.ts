@@ -2,11 +2,15 @@
 // pulls the events back as values through the async iterator protocol. Like an SSE response it
 // has a bounded queue: a reader that falls too far behind is cut (REALTIME_SLOW_CONSUMER) and
 // never slows the feed or the other subscribers.
-import type { BacklexError } from '@backlex/kernel'
+import {
+  type BacklexError,
+  Backlog,
+  type Frame,
+  type FrameEvent,
+  frameEvent,
+} from '@backlex/kernel'
 import { RealtimeErrors, StreamEndCodes } from '../errors.js'
-import { Backlog } from '../sink/backlog.js'
 import type { StreamEnd } from '../sse/connection.js'
-import { type Frame, type FrameEvent, frameEvent } from '../sse/frames.js'
 import type { StreamSink } from '../subscriber.js'
 
 export interface IteratorSinkOptions<T> {
@@ -32,7 +36,7 @@ const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true
  * throw RealtimeErrors.STREAM_ENDED with the reason's code, after what was queued before it.
  * @example
  * const sink = new IteratorSink({ maxBufferBytes: 1 << 20, read: (e) => e.data })
- * sink.write(sseFrame('message', { text: 'hi' }, 1))
+ * sink.write(encodeEvent('message', { text: 'hi' }, 1))
  * await sink.next() // { value: { text: 'hi' }, done: false }
  */
 export class IteratorSink<T> implements StreamSink, AsyncIterableIterator<T> {

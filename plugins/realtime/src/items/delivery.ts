@@ -2,11 +2,12 @@
 // are looked up once per distinct principal (cached by the permissions service), and each
 // event is matched in process against each subscriber's rules and filter: no query per
 // subscriber. Frames are encoded once per (principal, fields, outcome) and shared.
+
 import type { LoggerAdapter, Principal, SqlDialect } from '@backlex/kernel'
-import type { PermissionsService, Row } from '@backlex/permissions'
+import { encodeEvent, type Frame } from '@backlex/kernel'
+import type { PermissionsService, Row } from '@backlex/permissions/contract'
 import { deliveryStamp } from '../credentials.js'
 import type { LoggedEvent } from '../log/event-log.js'
-import { type Frame, sseFrame } from '../sse/frames.js'
 import type { FrameWriter, ItemsSubscriber } from '../subscriber.js'
 import { type RowAccess, rowAccess } from './access.js'
 
@@ -134,7 +135,7 @@ export function createItemsDelivery(deps: ItemsDeliveryDeps, target: ItemsTarget
           let frame = frames.get(memo)
           if (!frame) {
             const row = outcome === 'create' || outcome === 'update' ? after : null
-            frame = sseFrame(
+            frame = encodeEvent(
               outcome,
               {
                 collection: target.collection,

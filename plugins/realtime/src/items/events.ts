@@ -1,11 +1,15 @@
 // From the items action events of @backlex/collections (`items.created`, `items.updated`,
 // `items.deleted`, after commit) to one log event per row: a bulk write of n rows is n events,
 // so each keeps its own number and resumes exactly.
-import type { Row } from '@backlex/permissions'
+import type { Row } from '@backlex/permissions/contract'
+import { ItemsCreated, ItemsDeleted, ItemsUpdated } from '../collections.js'
 import type { NewEvent } from '../log/event-log.js'
 import type { ItemEventData } from './delivery.js'
 
-/** The payload collections emits; `before` / `after` are full rows (one, or one per key). */
+/**
+ * An items action payload (collections' `ItemsChangedEvent`, or another writer's): `before` /
+ * `after` are full rows, one or one per key.
+ */
 export interface ItemsActionPayload {
   workspace?: string
   collection: string
@@ -14,11 +18,12 @@ export interface ItemsActionPayload {
   after?: Row | readonly Row[] | null
 }
 
-export const ITEM_ACTIONS = {
-  'items.created': 'create',
-  'items.updated': 'update',
-  'items.deleted': 'delete',
-} as const
+/** The items action events realtime hooks, with the type of change each one is. */
+export const ITEM_ACTIONS = [
+  [ItemsCreated, 'create'],
+  [ItemsUpdated, 'update'],
+  [ItemsDeleted, 'delete'],
+] as const
 
 const asList = (rows: Row | readonly Row[] | null | undefined): readonly Row[] =>
   rows == null ? [] : Array.isArray(rows) ? (rows as readonly Row[]) : [rows as Row]

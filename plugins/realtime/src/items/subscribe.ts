@@ -159,7 +159,7 @@ export async function subscribeItems(
   const { workspace, principal } = ctx
   const params = new URL(request.url).searchParams
   const checked = await prepareItemsSubscription(runtime, workspace, principal, collection, () =>
-    readSubscriptionQuery(params),
+    readSubscriptionQuery(runtime.deps.items?.query, `items:${collection}`, params),
   )
   const resumeAfter = resumePosition(request, params)
   const connection = runtime.openConnection()

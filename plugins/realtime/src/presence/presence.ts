@@ -3,12 +3,13 @@
 // heartbeat); a member is present while any instance has a connection of theirs, and an
 // instance that stops telling is forgotten after three heartbeats. Live only: a reconnect
 // starts with a fresh roster.
+
 import type { LoggerAdapter, Principal, PubSubAdapter, RequestContext } from '@backlex/kernel'
+import { encodeEvent } from '@backlex/kernel'
 import { presenceTopic } from '../channels.js'
 import type { CallerRegistry } from '../credentials.js'
 import { RealtimeErrors } from '../errors.js'
 import type { SseConnection } from '../sse/connection.js'
-import { sseFrame } from '../sse/frames.js'
 
 /** A member of a room: one per user, however many connections they have. */
 export interface PresenceMember {
@@ -68,7 +69,7 @@ export function createPresence(deps: PresenceDeps): Presence {
   }
 
   const broadcast = (room: Room, event: string, data: unknown, except?: SseConnection) => {
-    const frame = sseFrame(event, data)
+    const frame = encodeEvent(event, data)
     for (const { connections } of room.local.values()) {
       for (const connection of connections) if (connection !== except) connection.write(frame)
     }
@@ -177,7 +178,7 @@ export function createPresence(deps: PresenceDeps): Presence {
         void leave(room, member, connection)
       })
       connection.writeNow(
-        sseFrame('roster', { channel: room.channel, members: [...roster(room).values()] }),
+        encodeEvent('roster', { channel: room.channel, members: [...roster(room).values()] }),
       )
       announce(room, before, connection)
       await tell(room)

@@ -1,8 +1,9 @@
 // The bounded queue of a stream: a reader that keeps up gets everything, one that stops is cut
 // with its backlog dropped and an `end` event, and holding keeps live frames behind replayed ones.
+
+import { encodeEvent } from '@backlex/kernel'
 import { describe, expect, it } from 'vitest'
 import { SseConnection } from './connection.js'
-import { sseFrame } from './frames.js'
 
 const connection = (maxBufferBytes = 1000) =>
   new SseConnection({ maxBufferBytes, slowConsumerGraceMs: 10_000, retryMs: 1000 })
@@ -16,18 +17,18 @@ describe('SseConnection', () => {
     const c = connection()
     let ended = 0
     c.onEnd(() => ended++)
-    c.write(sseFrame('message', { a: 1 }, 1))
+    c.write(encodeEvent('message', { a: 1 }, 1))
     c.close()
     expect(await readText(c)).toBe('retry: 1000\n\nid: 1\nevent: message\ndata: {"a":1}\n\n')
     expect(ended).toBe(1)
-    expect(c.write(sseFrame('x', 1))).toBe(false)
+    expect(c.write(encodeEvent('x', 1))).toBe(false)
   })
 
   it('keeps live frames behind the replayed ones while held', async () => {
     const c = connection()
     c.hold()
-    c.write(sseFrame('live', 2, 2))
-    c.writeNow(sseFrame('replayed', 1, 1))
+    c.write(encodeEvent('live', 2, 2))
+    c.writeNow(encodeEvent('replayed', 1, 1))
     c.release()
     c.close()
     const text = await readText(c)
@@ -36,7 +37,7 @@ describe('SseConnection', () => {
 
   it('cuts a reader that stays over the limit, dropping its backlog', async () => {
     const c = connection(1000)
-    const frame = sseFrame('message', 'x'.repeat(400))
+    const frame = encodeEvent('message', 'x'.repeat(400))
     for (let i = 0; i < 10; i++) c.write(frame)
     await new Promise((r) => setTimeout(r, 120))
     expect(c.isOpen).toBe(false)
@@ -49,7 +50,7 @@ describe('SseConnection', () => {
   it('lets a reader that keeps up through a burst stay', async () => {
     const c = connection(1000)
     const reader = c.response.body?.getReader()
-    const frame = sseFrame('message', 'x'.repeat(400))
+    const frame = encodeEvent('message', 'x'.repeat(400))
     for (let i = 0; i < 10; i++) c.write(frame)
     let got = ''
     const decoder = new TextDecoder()
@@ -66,7 +67,7 @@ describe('SseConnection', () => {
   it('holding too much cuts at once', () => {
     const c = connection(100)
     c.hold()
-    c.write(sseFrame('message', 'x'.repeat(200)))
+    c.write(encodeEvent('message', 'x'.repeat(200)))
     expect(c.isOpen).toBe(false)
   })
 })
