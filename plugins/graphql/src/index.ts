@@ -1,12 +1,15 @@
 // @backlex/graphql: a GraphQL API generated from the live collections, per caller, resolved
 // through the items engine so that every permission rule of the REST API applies.
 export {
+  type CollectionObjectRef,
   type GraphQLBuild,
+  type GraphQLBuilder,
   type GraphQLContext,
   type GraphQLContribution,
   GraphQLContributions,
-  type GraphQLSchemaParts,
-} from './contributions.js'
+  type GraphQLScalars,
+  type GraphQLSchemaTypes,
+} from './contract.js'
 export { type GraphQLErrorCode, GraphQLErrors } from './errors.js'
 export { type GraphQLOptions, type GraphQLOptionsInput, graphqlOptions } from './options.js'
 export { graphql } from './plugin.js'

@@ -9,4 +9,4 @@ export {
   type ItemsCaller,
   type ItemsQuery,
   type ItemsRuntime as ItemsService,
-} from '@backlex/collections'
+} from '@backlex/collections/contract'

@@ -1,13 +1,13 @@
 // The @backlex/graphql plugin: /api/graphql over the live collections, and the extension point
 // other plugins add types and fields through.
-import { Collections } from '@backlex/collections'
+import { Collections } from '@backlex/collections/contract'
 import { definePlugin } from '@backlex/kernel'
-import { Permissions } from '@backlex/permissions'
+import { Permissions } from '@backlex/permissions/contract'
 import pkg from '../package.json' with { type: 'json' }
 import { createGraphQLApp } from './http/app.js'
 import { Items } from './items-service.js'
 import { graphqlOptions } from './options.js'
-import { RealtimeSourceToken } from './realtime-source.js'
+import { Realtime } from './realtime.js'
 
 /**
  * GraphQL at `/api/graphql`, generated per caller from the collections it may read; with
@@ -21,7 +21,7 @@ export const graphql = definePlugin({
   kernel: '^0.1.0',
   requires: [Collections, Permissions, Items],
   // Subscriptions when @backlex/realtime is installed.
-  optional: [RealtimeSourceToken],
+  optional: [Realtime],
   options: graphqlOptions,
   register(ctx, options) {
     // POST carries queries too: declared a read, and mutations are refused to read-only keys

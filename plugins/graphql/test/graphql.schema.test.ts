@@ -7,9 +7,6 @@ import { realtime } from '@backlex/realtime'
 import { dialects } from '@backlex/test-utils'
 import {
   buildClientSchema,
-  GraphQLInt,
-  GraphQLNonNull,
-  GraphQLString,
   getIntrospectionQuery,
   type IntrospectionQuery,
   printSchema,
@@ -25,35 +22,33 @@ const greeter = definePlugin({
   version: '0.0.0',
   register(ctx) {
     // The example of docs/writing-plugins.md.
-    ctx.contribute(GraphQLContributions, (build) => {
-      if (!build.typeOf('articles')) return undefined
-      return {
-        query: {
-          publishedCount: {
-            type: new GraphQLNonNull(GraphQLInt),
-            resolve: async (_root, _args, { items, request }) => {
-              const { data } = await items.list(request, 'articles', {
-                filter: { status: { _eq: 'published' } },
-                aggregate: { count: ['*'] },
-                meta: [],
-                deep: {},
-              })
-              return Number(data[0]?.count ?? 0)
-            },
+    ctx.contribute(GraphQLContributions, (builder, build) => {
+      if (!build.typeOf('articles')) return
+      builder.queryField('publishedCount', (t) =>
+        t.int({
+          nullable: false,
+          resolve: async (_root, _args, { items, request }) => {
+            const { data } = await items.list(request, 'articles', {
+              filter: { status: { _eq: 'published' } },
+              aggregate: { count: ['*'] },
+              meta: [],
+              deep: {},
+            })
+            return Number(data[0]?.count ?? 0)
           },
-        },
-      }
+        }),
+      )
     })
-    ctx.contribute(GraphQLContributions, (build) => ({
-      query: {
-        greeting: {
-          type: new GraphQLNonNull(GraphQLString),
-          args: { name: { type: GraphQLString } },
-          resolve: (_root, args: { name?: string }, context) =>
+    ctx.contribute(GraphQLContributions, (builder, build) => {
+      builder.queryField('greeting', (t) =>
+        t.string({
+          nullable: false,
+          args: { name: t.arg.string() },
+          resolve: (_root, args, context) =>
             `Hello ${args.name ?? context.request.principal.id ?? 'stranger'} (${build.view.collections.size} collections)`,
-        },
-      },
-    }))
+        }),
+      )
+    })
   },
 })
 

@@ -2,16 +2,16 @@
 // GraphQL over HTTP with application/json: request errors are 400, execution errors 200. With
 // `Accept: text/event-stream` (or at /api/graphql/stream) one operation runs as an event stream
 // (graphql-sse, distinct connections mode): subscriptions, and queries and mutations too.
-import { Collections } from '@backlex/collections'
+import { Collections } from '@backlex/collections/contract'
 import {
   type BacklexEnv,
   type BacklexError,
+  createHeartbeat,
   isBacklexError,
   KernelErrors,
-  type KernelHandle,
   type RequestContext,
 } from '@backlex/kernel'
-import { Permissions } from '@backlex/permissions'
+import { Permissions } from '@backlex/permissions/contract'
 import {
   type DocumentNode,
   type ExecutionResult,
@@ -31,20 +31,15 @@ import {
   validate,
 } from 'graphql'
 import { type Context, Hono } from 'hono'
-import { type GraphQLContext, GraphQLContributions } from '../contributions.js'
+import { type GraphQLContext, GraphQLContributions } from '../contract.js'
 import { GraphQLErrors } from '../errors.js'
 import { Items } from '../items-service.js'
 import type { GraphQLOptions } from '../options.js'
-import { RealtimeSourceToken } from '../realtime-source.js'
+import { Realtime } from '../realtime.js'
 import { buildSchema } from '../schema/build.js'
 import { schemaView } from '../schema/view.js'
-import { createSchemaCache, type SchemaCache } from './cache.js'
-import {
-  acceptsEventStream,
-  createKeepAlive,
-  eventStreamResponse,
-  type StreamSource,
-} from './event-stream.js'
+import { createSchemaCache } from './cache.js'
+import { acceptsEventStream, eventStreamResponse, type StreamSource } from './event-stream.js'
 import { formatBacklexError, formatError } from './format.js'
 import { checkLimits } from './limits.js'
 
@@ -104,15 +99,8 @@ const requestError = (error: BacklexError): Answer => ({
  */
 export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
   const app = new Hono<BacklexEnv>()
-  const caches = new WeakMap<KernelHandle, SchemaCache>()
-  const cacheOf = (kernel: KernelHandle) => {
-    let cache = caches.get(kernel)
-    if (!cache) {
-      cache = createSchemaCache(options.schemaCacheSize)
-      caches.set(kernel, cache)
-    }
-    return cache
-  }
+  // The plugin registers one app per kernel, so the cache is the kernel's own.
+  const cache = createSchemaCache(options.schemaCacheSize)
   const rules = options.introspection
     ? specifiedRules
     : [...specifiedRules, NoSchemaIntrospectionCustomRule]
@@ -130,24 +118,23 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
       return 'GRAPHQL_DEPTH_LIMIT'
     return 'GRAPHQL_VALIDATION_FAILED'
   }
-  const keepAlive = createKeepAlive(options.keepAliveMs)
+  const keepAlive = createHeartbeat(options.keepAliveMs)
 
   async function contextOf(
     request: RequestContext,
     httpRequest: Request,
   ): Promise<{ schema: GraphQLSchema; context: GraphQLContext }> {
-    const { kernel } = request
     const view = await schemaView(
-      kernel.get(Collections),
-      kernel.get(Permissions),
+      request.use(Collections),
+      request.use(Permissions),
       request.principal,
       request.workspace,
     )
-    const subscriptions = kernel.tryGet(RealtimeSourceToken) !== undefined
-    const schema = cacheOf(kernel).get(view.key, () =>
-      buildSchema(view, kernel.contributions(GraphQLContributions), { subscriptions }),
+    const subscriptions = request.use(Realtime) !== undefined
+    const schema = cache.get(view.key, () =>
+      buildSchema(view, request.kernel.contributions(GraphQLContributions), { subscriptions }),
     )
-    return { schema, context: { request, items: kernel.get(Items), view, httpRequest } }
+    return { schema, context: { request, items: request.use(Items), view, httpRequest } }
   }
 
   /** Parses, validates and checks limits; an Answer when the operation cannot run. */
@@ -186,7 +173,8 @@ export function createGraphQLApp(options: GraphQLOptions): Hono<BacklexEnv> {
     if (operation.operation === 'mutation' && context.request.principal.scopes?.readOnly)
       return requestError(KernelErrors.READ_ONLY_KEY())
     if (operation.operation === 'subscription') {
-      if (!context.request.kernel.tryGet(RealtimeSourceToken))
+      // Without realtime, only subscriptions other plugins contributed can run.
+      if (!schema.getSubscriptionType() && !context.request.use(Realtime))
         return requestError(GraphQLErrors.SUBSCRIPTIONS_UNAVAILABLE())
       if (!streaming) return requestError(GraphQLErrors.SUBSCRIPTION_NEEDS_EVENT_STREAM())
     }

@@ -1,17 +1,19 @@
 // Root resolvers: each one is a single items-engine call made as the caller, so GraphQL applies
 // exactly the permissions of the REST API (row filters, field limits, validation, presets).
+import { AGGREGATE_FUNCTIONS, ITEMS_QUERY_LIMITS } from '@backlex/collections/contract'
 import { isBacklexError } from '@backlex/kernel'
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql'
-import type { GraphQLContext } from '../contributions.js'
+import type { GraphQLContext } from '../contract.js'
 import { GraphQLErrors } from '../errors.js'
 import type { AggregateFunction, Item, ItemsQuery } from '../items-service.js'
 import { toItemsFilter } from './filter.js'
 import { fieldNodes, type ItemsShape, itemsShape, type SelectionScope } from './selection.js'
 
 type Args = Record<string, unknown>
-type Resolver = GraphQLFieldResolver<unknown, GraphQLContext, Args>
+type Resolver<R = unknown> = GraphQLFieldResolver<unknown, GraphQLContext, Args, R>
 
-const MAX_SEARCH = 500
+/** The items query language's own limit (one set of limits for every surface). */
+const MAX_SEARCH = ITEMS_QUERY_LIMITS.maxSearchLength
 
 export function scopeOf(info: GraphQLResolveInfo, context: GraphQLContext): SelectionScope {
   return {
@@ -54,14 +56,14 @@ function listQuery(slug: string, args: Args, context: GraphQLContext): ItemsQuer
   return query
 }
 
-export function listResolver(slug: string): Resolver {
+export function listResolver(slug: string): Resolver<Promise<Item[]>> {
   return async (_parent, args, context, info) => {
     const query = { ...listQuery(slug, args, context), ...shapeOf(slug, info, context) }
     return (await context.items.list(context.request, slug, query)).data
   }
 }
 
-export function byIdResolver(slug: string): Resolver {
+export function byIdResolver(slug: string): Resolver<Promise<Item | null>> {
   return async (_parent, args, context, info) => {
     try {
       return await context.items.get(context.request, slug, args.id, {
@@ -76,18 +78,9 @@ export function byIdResolver(slug: string): Resolver {
   }
 }
 
-const FUNCTIONS: readonly AggregateFunction[] = [
-  'count',
-  'countDistinct',
-  'sum',
-  'sumDistinct',
-  'avg',
-  'avgDistinct',
-  'min',
-  'max',
-]
+const FUNCTIONS: readonly AggregateFunction[] = AGGREGATE_FUNCTIONS
 
-export function aggregateResolver(slug: string): Resolver {
+export function aggregateResolver(slug: string): Resolver<Promise<Record<string, unknown>[]>> {
   return async (_parent, args, context, info) => {
     const query = listQuery(slug, args, context)
     const scope = scopeOf(info, context)
@@ -139,11 +132,21 @@ function selectionOf(args: Args, context: GraphQLContext, slug: string) {
 }
 
 export function mutationResolvers(slug: string) {
-  const create: Resolver = (_p, args, context, info) =>
-    context.items.create(context.request, slug, args.data, shapeOf(slug, info, context))
-  const update: Resolver = (_p, args, context, info) =>
+  // One create call either way: an object input creates a row, a list input creates rows.
+  const create: Resolver<Promise<Item>> = (_p, args, context, info) =>
+    context.items.create(
+      context.request,
+      slug,
+      args.data,
+      shapeOf(slug, info, context),
+    ) as Promise<Item>
+  const createMany: Resolver<Promise<Item[]>> = (_p, args, context, info) =>
+    context.items.create(context.request, slug, args.data, shapeOf(slug, info, context)) as Promise<
+      Item[]
+    >
+  const update: Resolver<Promise<Item>> = (_p, args, context, info) =>
     context.items.update(context.request, slug, args.id, args.data, shapeOf(slug, info, context))
-  const updateMany: Resolver = (_p, args, context, info) =>
+  const updateMany: Resolver<Promise<Item[]>> = (_p, args, context, info) =>
     context.items.updateMany(
       context.request,
       slug,
@@ -157,5 +160,5 @@ export function mutationResolvers(slug: string) {
   }
   const removeMany: Resolver = (_p, args, context) =>
     context.items.deleteMany(context.request, slug, selectionOf(args, context, slug))
-  return { create, update, updateMany, remove, removeMany }
+  return { create, createMany, update, updateMany, remove, removeMany }
 }

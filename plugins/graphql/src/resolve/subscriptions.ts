@@ -4,28 +4,24 @@
 // is now (its roles may have changed since it subscribed).
 import { isBacklexError, type Principal } from '@backlex/kernel'
 import type { GraphQLFieldResolver } from 'graphql'
-import type { GraphQLContext } from '../contributions.js'
+import type { GraphQLContext } from '../contract.js'
 import { GraphQLErrors } from '../errors.js'
 import type { Item } from '../items-service.js'
-import {
-  type RealtimeItemChange,
-  type RealtimeItemChanges,
-  RealtimeSourceToken,
-} from '../realtime-source.js'
+import { type ItemChange, type ItemChangeStream, Realtime } from '../realtime.js'
 import { toItemsFilter } from './filter.js'
 import { scopeOf } from './resolvers.js'
 import { itemsShape } from './selection.js'
 
 /** What a subscription field yields per event: the change, and who the caller is now. */
 export interface ChangePayload {
-  change: RealtimeItemChange
+  change: ItemChange
   principal: Principal
 }
 
 type Args = Record<string, unknown>
 
 /** The changes as payloads; ending the payloads ends the subscription. */
-function payloads(changes: RealtimeItemChanges): AsyncIterableIterator<ChangePayload> {
+function payloads(changes: ItemChangeStream): AsyncIterableIterator<ChangePayload> {
   return {
     async next() {
       const step = await changes.next()
@@ -54,9 +50,9 @@ function payloads(changes: RealtimeItemChanges): AsyncIterableIterator<ChangePay
  */
 export function changesSubscriber(
   slug: string,
-): GraphQLFieldResolver<unknown, GraphQLContext, Args> {
+): GraphQLFieldResolver<unknown, GraphQLContext, Args, Promise<AsyncIterable<ChangePayload>>> {
   return async (_root, args, context) => {
-    const realtime = context.request.kernel.tryGet(RealtimeSourceToken)
+    const realtime = context.request.use(Realtime)
     if (!realtime) throw GraphQLErrors.SUBSCRIPTIONS_UNAVAILABLE()
     const { workspace, principal } = context.request
     const filter = args.filter ? toItemsFilter(context.view, slug, args.filter as Args) : undefined
@@ -77,7 +73,7 @@ export function changesSubscriber(
  */
 export function changeDataResolver(
   slug: string,
-): GraphQLFieldResolver<ChangePayload, GraphQLContext, Args> {
+): GraphQLFieldResolver<ChangePayload, GraphQLContext, Args, Promise<Item | null>> {
   return async ({ change, principal }, _args, context, info) => {
     const row = change.data
     if (!row) return null

@@ -1,36 +1,33 @@
-// The GraphQL types of one collection as one caller sees it: the object type, its filter input,
-// field enum, aggregate type and write inputs. Only readable fields appear; relations to
-// collections the caller cannot read fall back to the key (many-to-one) or disappear (lists).
+// The GraphQL types of one collection as one caller sees it, added to a schema's Pothos builder:
+// the object type, its filter input, field enum, aggregate type and write inputs. Only readable
+// fields appear; relations to collections the caller cannot read fall back to the key
+// (many-to-one) or disappear (lists).
 import type { CollectionDefinition, FieldType, RelationDefinition } from '@backlex/collections'
-import {
-  GraphQLEnumType,
-  type GraphQLFieldConfigMap,
-  GraphQLFloat,
-  type GraphQLInputFieldConfigMap,
-  GraphQLInputObjectType,
-  GraphQLInt,
-  GraphQLList,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  type GraphQLOutputType,
-  GraphQLString,
-} from 'graphql'
-import type { GraphQLContext } from '../contributions.js'
-import { operatorsOf } from './operators.js'
-import { GraphQLJSON, scalarOf } from './scalars.js'
+import type { EnumRef, InputObjectRef, ObjectRef } from '@pothos/core'
+import type { CollectionObjectRef, GraphQLBuilder, GraphQLSchemaTypes } from '../contract.js'
+import { operatorInputs } from './operators.js'
+import { type ScalarName, scalarOf } from './scalars.js'
 import { type CollectionView, keyType, type SchemaView } from './view.js'
+
+type Types = GraphQLSchemaTypes
+type Input = InputObjectRef<Types, Record<string, unknown>>
+type Output = ObjectRef<Types, Record<string, unknown>>
+type ObjectFields = PothosSchemaTypes.ObjectFieldBuilder<Types, Record<string, unknown>>
+type FieldOf = ReturnType<ObjectFields['field']>
+type InputFields = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>
+type InputFieldOf = ReturnType<InputFields['field']>
 
 export interface CollectionTypes {
   readonly view: CollectionView
-  readonly object: GraphQLObjectType
-  readonly filter: GraphQLInputObjectType
+  readonly object: CollectionObjectRef
+  readonly filter: Input
   /** `_some` / `_none` over related rows of this collection. */
-  readonly quantifier: GraphQLInputObjectType
-  /** Readable columns (for groupBy); undefined when there is none besides relations. */
-  readonly field: GraphQLEnumType
-  readonly aggregated: GraphQLObjectType
-  readonly createInput: GraphQLInputObjectType | undefined
-  readonly updateInput: GraphQLInputObjectType | undefined
+  readonly quantifier: Input
+  /** Readable columns (for groupBy). */
+  readonly field: EnumRef<Types, string>
+  readonly aggregated: Output
+  readonly createInput: Input | undefined
+  readonly updateInput: Input | undefined
 }
 
 export const NUMERIC: ReadonlySet<FieldType> = new Set([
@@ -62,132 +59,174 @@ export function columnsOf(
   return columns
 }
 
-export const relationArgs = (filter: GraphQLInputObjectType) => ({
-  filter: { type: filter },
-  sort: { type: new GraphQLList(new GraphQLNonNull(GraphQLString)), description: 'e.g. ["-id"]' },
-  limit: { type: GraphQLInt },
-  offset: { type: GraphQLInt },
-})
+/**
+ * A field read straight off the row: Pothos leaves exposed fields to graphql-js' default
+ * resolver, so a generated column costs no resolver call, as before. Rows are untyped records
+ * here (their shape is the live collection's), hence the casts.
+ */
+function exposed(
+  t: ObjectFields,
+  name: string,
+  options: {
+    type: ScalarName | Output | [Output]
+    nullable: boolean
+    args?: object
+    description?: string
+  },
+): FieldOf {
+  return t.expose(name as never, options as never) as FieldOf
+}
 
 /**
- * Builds the types of every readable collection of `view`; types refer to each other lazily.
+ * Adds the types of every readable collection of `view` to `builder`; types refer to each other
+ * lazily. `generated` collects the names added (everything else is contributed).
  * @example
- * const types = collectionTypes(view)
- * types.get('articles')?.object.getFields().title
+ * const types = collectionTypes(builder, view, new Set())
+ * types.get('articles')?.object // the `articles` object type
  */
-export function collectionTypes(view: SchemaView): Map<string, CollectionTypes> {
+export function collectionTypes(
+  builder: GraphQLBuilder,
+  view: SchemaView,
+  generated: Set<string>,
+): Map<string, CollectionTypes> {
   const all = new Map<string, CollectionTypes>()
   const readable = (relation: RelationDefinition) => all.get(relation.collection)
+  const operators = operatorInputs(builder, generated)
 
   for (const [slug, cv] of view.collections) {
     const def = cv.definition
     const columns = columnsOf(def, view.keyTypes)
     const visible = [...columns].filter(([name]) => cv.read.has(name))
     const relations = def.relations.filter((r) => cv.read.has(r.field))
+    // Operator inputs are added before any fields are built (Pothos collects types up front).
+    const operatorOf = new Map(visible.map(([name, type]) => [name, operators.of(type)]))
 
-    const object = new GraphQLObjectType<Record<string, unknown>, GraphQLContext>({
-      name: slug,
+    const object = builder.objectRef<Record<string, unknown>>(slug)
+    const filter = builder.inputRef<Record<string, unknown>>(`${slug}Filter`) as Input
+    const quantifier = builder.inputRef<Record<string, unknown>>(`${slug}Quantifier`) as Input
+
+    object.implement({
       ...(def.note ? { description: def.note } : {}),
-      fields: () => {
-        const fields: GraphQLFieldConfigMap<Record<string, unknown>, GraphQLContext> = {}
+      fields: (t) => {
+        const fields: Record<string, FieldOf> = {}
         for (const [name, type] of visible) {
-          const scalar = scalarOf(type)
-          fields[name] = {
-            type: name === def.primaryKey.name ? new GraphQLNonNull(scalar) : scalar,
-          }
+          fields[name] = exposed(t, name, {
+            type: scalarOf(type),
+            nullable: name !== def.primaryKey.name,
+          })
         }
-        for (const relation of relations) {
-          const target = readable(relation)
-          if (relation.type === 'm2o') {
-            if (target) fields[relation.field] = { type: target.object }
-          } else if (target) {
-            fields[relation.field] = {
-              type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(target.object))),
-              args: relationArgs(target.filter),
-            }
-          }
-        }
-        return fields
-      },
-    })
-
-    const filter: GraphQLInputObjectType = new GraphQLInputObjectType({
-      name: `${slug}Filter`,
-      fields: () => {
-        const fields: GraphQLInputFieldConfigMap = {
-          _and: { type: new GraphQLList(new GraphQLNonNull(filter)) },
-          _or: { type: new GraphQLList(new GraphQLNonNull(filter)) },
-        }
-        for (const [name, type] of visible) fields[name] = { type: operatorsOf(type) }
         for (const relation of relations) {
           const target = readable(relation)
           if (!target) continue
-          fields[relation.field] = {
-            type: relation.type === 'm2o' ? target.filter : target.quantifier,
-          }
+          fields[relation.field] =
+            relation.type === 'm2o'
+              ? exposed(t, relation.field, { type: target.object as Output, nullable: true })
+              : exposed(t, relation.field, {
+                  type: [target.object as Output],
+                  nullable: false,
+                  args: {
+                    filter: t.arg({ type: target.filter }),
+                    sort: t.arg({ type: ['String'], description: 'e.g. ["-id"]' }),
+                    limit: t.arg.int(),
+                    offset: t.arg.int(),
+                  },
+                })
         }
         return fields
       },
     })
-    const quantifier = new GraphQLInputObjectType({
-      name: `${slug}Quantifier`,
+
+    builder.inputType(filter, {
+      fields: (t) => {
+        const fields: Record<string, InputFieldOf> = {
+          _and: t.field({ type: [filter] }),
+          _or: t.field({ type: [filter] }),
+        }
+        for (const [name, input] of operatorOf) fields[name] = t.field({ type: input })
+        for (const relation of relations) {
+          const target = readable(relation)
+          if (!target) continue
+          fields[relation.field] = t.field({
+            type: relation.type === 'm2o' ? target.filter : target.quantifier,
+          })
+        }
+        return fields
+      },
+    })
+    builder.inputType(quantifier, {
       description: `Related ${slug} rows: _some (at least one matches) or _none (none matches).`,
-      fields: () => ({ _some: { type: filter }, _none: { type: filter } }),
+      fields: (t) => ({ _some: t.field({ type: filter }), _none: t.field({ type: filter }) }),
     })
 
-    const field = new GraphQLEnumType({
-      name: `${slug}Field`,
+    const field = builder.enumType(`${slug}Field`, {
       values: Object.fromEntries(visible.map(([name]) => [name, { value: name }])),
-    })
+    }) as EnumRef<Types, string>
 
-    const measure = (name: string, pick: (type: FieldType) => GraphQLOutputType | undefined) => {
+    const measure = (name: string, pick: (type: FieldType) => ScalarName | undefined) => {
       const entries = visible.flatMap(([column, type]) => {
         const out = pick(type)
-        return out ? [[column, { type: out }] as const] : []
+        return out ? [[column, out] as const] : []
       })
       if (entries.length === 0) return undefined
-      return new GraphQLObjectType({ name: `${slug}${name}`, fields: Object.fromEntries(entries) })
+      generated.add(`${slug}${name}`)
+      return builder.objectRef<Record<string, unknown>>(`${slug}${name}`).implement({
+        fields: (t) =>
+          Object.fromEntries(
+            entries.map(([column, type]) => [column, exposed(t, column, { type, nullable: true })]),
+          ),
+      }) as Output
     }
-    const counts = measure('AggregateCount', () => GraphQLInt)
-    const numbers = measure('AggregateNumbers', (t) => (NUMERIC.has(t) ? GraphQLFloat : undefined))
+    const counts = measure('AggregateCount', () => 'Int')
+    const numbers = measure('AggregateNumbers', (t) => (NUMERIC.has(t) ? 'Float' : undefined))
     const values = measure('AggregateValues', (t) =>
       t === 'json' || t === 'boolean' ? undefined : scalarOf(t),
     )
-    const aggregated = new GraphQLObjectType({
-      name: `${slug}Aggregated`,
-      fields: {
-        group: {
-          type: GraphQLJSON,
-          description: 'The values of the groupBy fields of this group.',
-        },
-        countAll: { type: GraphQLInt, description: 'Rows in the group.' },
-        ...(counts ? { count: { type: counts }, countDistinct: { type: counts } } : {}),
-        ...(numbers
-          ? {
-              sum: { type: numbers },
-              sumDistinct: { type: numbers },
-              avg: { type: numbers },
-              avgDistinct: { type: numbers },
-            }
-          : {}),
-        ...(values ? { min: { type: values }, max: { type: values } } : {}),
+    const aggregated = builder.objectRef<Record<string, unknown>>(`${slug}Aggregated`).implement({
+      fields: (t) => {
+        const fields: Record<string, FieldOf> = {
+          group: exposed(t, 'group', {
+            type: 'JSON',
+            nullable: true,
+            description: 'The values of the groupBy fields of this group.',
+          }),
+          countAll: exposed(t, 'countAll', {
+            type: 'Int',
+            nullable: true,
+            description: 'Rows in the group.',
+          }),
+        }
+        const add = (names: readonly string[], type: Output | undefined) => {
+          if (!type) return
+          for (const name of names) fields[name] = exposed(t, name, { type, nullable: true })
+        }
+        add(['count', 'countDistinct'], counts)
+        add(['sum', 'sumDistinct', 'avg', 'avgDistinct'], numbers)
+        add(['min', 'max'], values)
+        return fields
       },
-    })
+    }) as Output
 
     const input = (name: string, allowed: ReadonlySet<string> | null) => {
       if (!allowed) return undefined
-      const entries: GraphQLInputFieldConfigMap = {}
+      const entries: [string, ScalarName][] = []
       for (const [column, type] of columns) {
-        const generated = column === def.primaryKey.name && def.primaryKey.type === 'integer'
-        if (allowed.has(column) && !generated) entries[column] = { type: scalarOf(type) }
+        const auto = column === def.primaryKey.name && def.primaryKey.type === 'integer'
+        if (allowed.has(column) && !auto) entries.push([column, scalarOf(type)])
       }
-      if (Object.keys(entries).length === 0) return undefined
-      return new GraphQLInputObjectType({ name: `${slug}${name}`, fields: entries })
+      if (entries.length === 0) return undefined
+      generated.add(`${slug}${name}`)
+      return builder.inputType(`${slug}${name}`, {
+        fields: (t) =>
+          Object.fromEntries(entries.map(([column, type]) => [column, t.field({ type })])),
+      }) as Input
     }
 
+    for (const suffix of ['', 'Filter', 'Quantifier', 'Field', 'Aggregated']) {
+      generated.add(`${slug}${suffix}`)
+    }
     all.set(slug, {
       view: cv,
-      object,
+      object: object as unknown as CollectionObjectRef,
       filter,
       quantifier,
       field,

@@ -1,17 +1,8 @@
 // Scalars the generated schema adds to GraphQL's own: JSON values, big integers and decimals
 // (both kept exact: a decimal travels as a string, a big integer as a number when it is safe).
 import type { FieldType } from '@backlex/collections'
-import {
-  GraphQLBoolean,
-  GraphQLError,
-  GraphQLFloat,
-  GraphQLInt,
-  GraphQLScalarType,
-  GraphQLString,
-  Kind,
-  type ValueNode,
-  valueFromASTUntyped,
-} from 'graphql'
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode, valueFromASTUntyped } from 'graphql'
+import type { GraphQLBuilder, GraphQLScalars } from '../contract.js'
 
 export const GraphQLJSON = new GraphQLScalarType({
   name: 'JSON',
@@ -51,22 +42,32 @@ export const GraphQLDecimal = new GraphQLScalarType({
   ...exactNumber('Decimal', /^-?\d+(\.\d+)?$/),
 })
 
+/** A scalar's name in a schema: GraphQL's own and the ones above. */
+export type ScalarName = 'Int' | 'Float' | 'String' | 'Boolean' | 'ID' | keyof GraphQLScalars
+
+/** Adds the scalars above to a schema's builder (each schema gets its own copies). */
+export function addScalars(builder: GraphQLBuilder): void {
+  builder.addScalarType('JSON', GraphQLJSON)
+  builder.addScalarType('BigInt', GraphQLBigInt)
+  builder.addScalarType('Decimal', GraphQLDecimal)
+}
+
 /** The output scalar of a field type (dates and times are ISO strings). */
-export function scalarOf(type: FieldType): GraphQLScalarType {
+export function scalarOf(type: FieldType): ScalarName {
   switch (type) {
     case 'integer':
-      return GraphQLInt
+      return 'Int'
     case 'bigInteger':
-      return GraphQLBigInt
+      return 'BigInt'
     case 'float':
-      return GraphQLFloat
+      return 'Float'
     case 'decimal':
-      return GraphQLDecimal
+      return 'Decimal'
     case 'boolean':
-      return GraphQLBoolean
+      return 'Boolean'
     case 'json':
-      return GraphQLJSON
+      return 'JSON'
     default:
-      return GraphQLString
+      return 'String'
   }
 }
