@@ -106,7 +106,10 @@ export const packages: Record<string, ConsumerEntry> = {
     plugin: 'graphql({ maxDepth: 10 })',
     typesOnly: [
       "import { GraphQLContributions, type GraphQLContribution } from '@backlex/graphql'",
-      'export const contribution: GraphQLContribution = (build) => (build.view.collections.size > 0 ? {} : undefined)',
+      "import type { GraphQLBuilder } from '@backlex/graphql/contract'",
+      'export const contribution: GraphQLContribution = (builder: GraphQLBuilder, build) => {',
+      "  if (build.view.collections.size > 0) builder.queryField('collectionCount', (t) => t.int({ nullable: false, resolve: () => build.view.collections.size }))",
+      '}',
       'export const point = GraphQLContributions.id',
     ],
     probes: [

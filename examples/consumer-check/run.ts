@@ -2,7 +2,9 @@
 // npm into a fresh project outside the workspace, type-checks a backlex.config.ts against the packed
 // types with the newest and the oldest supported TypeScript (strict, no skipLibCheck, every error
 // counts), then runs `backlex migrate` and `backlex start` and probes each plugin over HTTP; then
-// uninstalls @backlex/graphql and starts again: a plugin contributing to GraphQL must still load.
+// uninstalls @backlex/graphql and starts again: a plugin contributing to GraphQL must still load;
+// then uninstalls @backlex/collections, type-checks the remaining packages (their declarations
+// must not name an optional integration's package) and starts again.
 // Run with Node 24 (type stripping): `node examples/consumer-check/run.ts [--keep]`.
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -123,9 +125,7 @@ async function main() {
           name: 'consumer-app',
           private: true,
           type: 'module',
-          // graphql: what the third-party plugin's GraphQL contribution builds its fields with
-          // (a plugin package lists it as a peer dependency, which npm installs).
-          dependencies: { ...deps, zod: '^4.1.0', graphql: '^16.11.0' },
+          dependencies: { ...deps, zod: '^4.1.0' },
           // What `npm install -D typescript @types/node` installs (docs/getting-started.md), and
           // the oldest TypeScript the docs promise, side by side.
           devDependencies: {
@@ -142,14 +142,7 @@ async function main() {
     )
     const entries = installed.map(([, entry]) => entry)
     writeConfig(entries)
-    writeFileSync(
-      join(app, 'types-only.ts'),
-      [
-        '// Uses what cannot run in this Node process (other runtimes, other databases), for the type-check.',
-        ...entries.flatMap((p) => p.typesOnly ?? []),
-        '',
-      ].join('\n'),
-    )
+    writeTypesOnly(entries)
     writeFileSync(join(app, 'plugins', 'acme-hello.ts'), thirdPartyPlugin)
     // The tsconfig.json docs/getting-started.md shows, word for word (no skipLibCheck: errors
     // in any package's declarations are the user's errors too).
@@ -177,24 +170,7 @@ async function main() {
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app),
   )
 
-  const typecheckMs: string[] = []
-  for (const pkg of ['typescript', OLDEST_TYPESCRIPT.alias]) {
-    const manifest = JSON.parse(
-      readFileSync(join(app, 'node_modules', pkg, 'package.json'), 'utf8'),
-    ) as { version: string; bin: { tsc: string } }
-    const started = performance.now()
-    step(`tsc ${manifest.version} (strict, no skipLibCheck) against the packed types`, () => {
-      try {
-        run(process.execPath, [join(app, 'node_modules', pkg, manifest.bin.tsc), '-p', '.'], app)
-      } catch (error) {
-        const output = String((error as { stdout?: string }).stdout ?? '').trim()
-        throw new CheckFailure(
-          `TypeScript ${manifest.version} reports:\n${output || describe(error)}`,
-        )
-      }
-    })
-    typecheckMs.push(`${Math.round(performance.now() - started)} ms with ${manifest.version}`)
-  }
+  const typecheckMs = typecheck('against the packed types')
 
   step('npx backlex migrate', () =>
     run('npx', ['backlex', 'migrate'], app, { NODE_ENV: 'production' }),
@@ -249,23 +225,96 @@ async function main() {
     { name: 'no GraphQL endpoint', method: 'GET', path: '/api/graphql', status: 404 },
   ])
 
+  // Without @backlex/collections either: plugins whose integration with it is optional (realtime,
+  // mcp) load, and their declarations name nothing of it (a strict tsc without it passes).
+  const optionalGone = new Set(['@backlex/graphql', '@backlex/collections'])
+  step('npm uninstall @backlex/collections', () => {
+    run(
+      'npm',
+      ['uninstall', '--no-audit', '--no-fund', '--loglevel=error', '@backlex/collections'],
+      app,
+    )
+    if (existsSync(join(app, 'node_modules', '@backlex', 'collections')))
+      throw new CheckFailure('node_modules/@backlex/collections is still there')
+    const left = installed.filter(([name]) => !optionalGone.has(name)).map(([, p]) => p)
+    writeConfig(left)
+    writeConfig(left, 'packages.config.ts')
+    writeTypesOnly(left, 'packages.config.ts')
+    writeFileSync(
+      join(app, 'tsconfig.packages.json'),
+      `${JSON.stringify({ extends: './tsconfig.json', files: ['packages.config.ts', 'types-only.ts'] }, null, 2)}\n`,
+    )
+  })
+  typecheck('without @backlex/graphql and @backlex/collections', 'tsconfig.packages.json')
+  await startAndProbe('./node_modules/.bin/backlex start without @backlex/collections', [
+    thirdParty,
+    { name: 'no items routes', method: 'GET', path: '/api/items/articles', status: 404 },
+  ])
+
   console.log(
     `consumer-check: type-check of backlex.config.ts with every plugin took ${typecheckMs.join(', ')}`,
   )
 }
 
-function writeConfig(entries: ConsumerEntry[]) {
+/** Type-checks the project with the newest and the oldest supported TypeScript; the times taken. */
+function typecheck(what: string, project = '.'): string[] {
+  const times: string[] = []
+  for (const pkg of ['typescript', OLDEST_TYPESCRIPT.alias]) {
+    const manifest = JSON.parse(
+      readFileSync(join(app, 'node_modules', pkg, 'package.json'), 'utf8'),
+    ) as { version: string; bin: { tsc: string } }
+    const started = performance.now()
+    step(`tsc ${manifest.version} (strict, no skipLibCheck) ${what}`, () => {
+      try {
+        run(
+          process.execPath,
+          [join(app, 'node_modules', pkg, manifest.bin.tsc), '-p', project],
+          app,
+        )
+      } catch (error) {
+        const output = String((error as { stdout?: string }).stdout ?? '').trim()
+        throw new CheckFailure(
+          `TypeScript ${manifest.version} reports:\n${output || describe(error)}`,
+        )
+      }
+    })
+    times.push(`${Math.round(performance.now() - started)} ms with ${manifest.version}`)
+  }
+  return times
+}
+
+/** Writes types-only.ts; its lines that import the app's config import `config` instead. */
+function writeTypesOnly(entries: ConsumerEntry[], config = 'backlex.config.ts') {
   writeFileSync(
-    join(app, 'backlex.config.ts'),
+    join(app, 'types-only.ts'),
+    [
+      '// Uses what cannot run in this Node process (other runtimes, other databases), for the type-check.',
+      ...entries.flatMap((p) => p.typesOnly ?? []),
+      '',
+    ]
+      .join('\n')
+      .replaceAll("'./backlex.config.ts'", `'./${config}'`),
+  )
+}
+
+/**
+ * Writes backlex.config.ts with `entries`' plugins and the third-party plugin, or (`file`) a
+ * config of the packages alone: the third-party plugin is source here, and its `import type` of
+ * @backlex/graphql cannot resolve once graphql is gone (a published plugin ships declarations).
+ */
+function writeConfig(entries: ConsumerEntry[], file = 'backlex.config.ts') {
+  const thirdParty = file === 'backlex.config.ts'
+  writeFileSync(
+    join(app, file),
     [
       "import { defineConfig } from '@backlex/kernel'",
       ...entries.flatMap((p) => p.imports ?? []),
-      "import { acmeHello } from './plugins/acme-hello.ts'",
+      ...(thirdParty ? ["import { acmeHello } from './plugins/acme-hello.ts'"] : []),
       '',
       'export default defineConfig({',
       '  plugins: [',
       ...entries.flatMap((p) => (p.plugin ? [`    ${p.plugin},`] : [])),
-      '    acmeHello({ greeting: "Howdy" }),',
+      ...(thirdParty ? ['    acmeHello({ greeting: "Howdy" }),'] : []),
       '  ],',
       '})',
       '',
@@ -351,9 +400,8 @@ async function startAndProbe(label: string, probes: NamedProbe[]) {
 
 const thirdPartyPlugin = `// A third-party plugin written against the packed @backlex/kernel only, contributing a GraphQL
 // field the way docs/writing-plugins.md shows: it loads in apps without @backlex/graphql.
-import type { GraphQLContribution } from '@backlex/graphql'
+import type { GraphQLContribution } from '@backlex/graphql/contract'
 import { defineExtensionPoint, definePlugin, defineRoute } from '@backlex/kernel'
-import { GraphQLNonNull, GraphQLString } from 'graphql'
 import { z } from 'zod'
 
 // The point @backlex/graphql reads, by its id; \`import type\` leaves no import at runtime.
@@ -384,15 +432,15 @@ export const acmeHello = definePlugin({
         handler: ({ params }) => ({ text: \`\${options.greeting}, \${params.name}\` }),
       }),
     )
-    ctx.contribute(GraphQLContributions, () => ({
-      query: {
-        acmeHello: {
-          type: new GraphQLNonNull(GraphQLString),
-          args: { name: { type: new GraphQLNonNull(GraphQLString) } },
-          resolve: (_root, args: { name: string }) => \`\${options.greeting}, \${args.name}\`,
-        },
-      },
-    }))
+    ctx.contribute(GraphQLContributions, (builder) => {
+      builder.queryField('acmeHello', (t) =>
+        t.string({
+          nullable: false,
+          args: { name: t.arg.string({ required: true }) },
+          resolve: (_root, args) => \`\${options.greeting}, \${args.name}\`,
+        }),
+      )
+    })
   },
 })
 `

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The contract is its own entry, so consumers can import it without the implementation.
+  entry: ['src/index.ts', 'src/contract.ts'],
   format: ['esm'],
   dts: true,
   clean: true,

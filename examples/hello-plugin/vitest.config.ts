@@ -7,5 +7,7 @@ export default defineProject({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // One graphql for @backlex/graphql and Pothos (see plugins/graphql/vitest.config.ts).
+    server: { deps: { inline: ['@pothos/core'] } },
   },
 })

@@ -1,63 +1,37 @@
-// The Greeter service: what other plugins (and the plugin's own routes, tool and hooks) use.
-import { type BootContext, Clock, Database, defineService, type EventMeta } from '@backlex/kernel'
-import { z } from 'zod'
+// The Greeter service's implementation. The kernel makes one instance per app from
+// `createGreeter` and runs its lifecycle: `start` at the plugin's boot (the retention sweeper's
+// timer, when configured), `stop` at shutdown (the timer cleared, a running sweep awaited).
+import type { ClockAdapter, DatabaseAdapter, EventBus, LoggerAdapter } from '@backlex/kernel'
+import {
+  type Greeter,
+  type Greeting,
+  GreetingCreate,
+  GreetingCreated,
+  type HelloOptions,
+} from './contract.js'
 import { GREETINGS_TABLE } from './migrations.js'
 
-/** Names of the events this plugin fires; other plugins may hook them too. */
-export const HelloEvents = {
-  /** Filter: `GreetingDraft` before it is stored; change it or throw to reject it. */
-  create: 'hello.greeting.create',
-  /** Action: the stored `Greeting`, after the insert. */
-  created: 'hello.greeting.created',
-} as const
+// Kept for graphql.ts, which imports these from here.
+export { Greeter, type Greeting, type GreetingDraft } from './contract.js'
+export { greeting, greetingDraft } from './schemas.js'
 
-export const helloOptions = z.object({
-  /** The word a greeting starts with. */
-  greeting: z.string().min(1).default('Hello'),
-  /** Words no greeting may contain (case-insensitive). */
-  bannedWords: z.array(z.string().min(1)).default(['spam']),
-})
-
-export type HelloOptions = z.output<typeof helloOptions>
-
-const notBlank = (max: number) => z.string().max(max).regex(/\S/, 'must not be blank')
-
-/** What a caller sends to create a greeting; the message defaults to `"<greeting>, <name>!"`. */
-export const greetingDraft = z.object({
-  name: notBlank(64),
-  message: notBlank(280).optional(),
-})
-
-export type GreetingDraft = z.output<typeof greetingDraft>
-
-export const greeting = z.object({
-  id: z.string(),
-  workspace: z.string(),
-  name: z.string(),
-  message: z.string(),
-  createdAt: z.string(),
-  announcedAt: z.string().nullable(),
-})
-
-export type Greeting = z.output<typeof greeting>
-
-export interface Greeter {
-  /** A greeting for `name`, e.g. `Hello, Ada!`. */
-  greet(name: string): string
-  /** Runs the `hello.greeting.create` filters, stores the greeting, fires `hello.greeting.created`. */
-  create(draft: GreetingDraft, meta: EventMeta): Promise<Greeting>
-  /** A stored greeting of `workspace`, or undefined. */
-  find(id: string, workspace: string): Promise<Greeting | undefined>
-  /** Marks a greeting as announced (what the action hook does). */
-  announce(greeting: Greeting): Promise<void>
+/** What the Greeter is made from: services the plugin declared, read in the factory. */
+export interface GreeterDeps {
+  database: DatabaseAdapter
+  clock: ClockAdapter
+  events: EventBus
+  logger: LoggerAdapter
 }
 
-/**
- * The Greeter service token; other plugins put it in `requires` and call `ctx.get(Greeter)`.
- * @example
- * const text = app.get(Greeter).greet('Ada') // 'Hello, Ada!'
- */
-export const Greeter = defineService<Greeter>('acme.hello.greeter')
+/** The instance the kernel holds: the Greeter, plus what its lifecycle calls. */
+export interface GreeterInstance extends Greeter {
+  /** Deletes greetings older than the retention's `maxAgeMs`; resolves to how many. */
+  sweep(): Promise<number>
+  /** Starts the retention timer (nothing without `retention`). */
+  start(): void
+  /** Clears the timer and waits for a sweep in progress. */
+  stop(): Promise<void>
+}
 
 interface GreetingRow {
   id: string
@@ -77,16 +51,37 @@ const fromRow = (row: GreetingRow): Greeting => ({
   announcedAt: row.announced_at,
 })
 
-/** Builds the Greeter from the services the plugin declared in `requires`. */
-export function createGreeter(ctx: BootContext, options: HelloOptions): Greeter {
-  const { db } = ctx.get(Database)
-  const clock = ctx.get(Clock)
-  const events = ctx.kernel.events
+/**
+ * Builds the Greeter of one app.
+ * @example
+ * ctx.provide(Greeter, (boot) => createGreeter({ database: boot.use(Database), ... }, options),
+ *   { start: (greeter) => greeter.start(), stop: (greeter) => greeter.stop() })
+ */
+export function createGreeter(deps: GreeterDeps, options: HelloOptions): GreeterInstance {
+  const { database, clock, events, logger } = deps
+  const { db } = database
   const greet = (name: string) => `${options.greeting}, ${name}!`
+  let timer: ReturnType<typeof setInterval> | undefined
+  let sweeping: Promise<number> | undefined
+
+  const sweep = async (): Promise<number> => {
+    const { retention } = options
+    if (retention === undefined) return 0
+    // ISO strings of one format sort like the times they stand for.
+    const cutoff = new Date(clock.now().getTime() - retention.maxAgeMs).toISOString()
+    const result = await db
+      .deleteFrom(GREETINGS_TABLE)
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst()
+    const count = Number(result.numDeletedRows)
+    if (count > 0) logger.info('greetings swept', { count, before: cutoff })
+    return count
+  }
+
   return {
     greet,
     async create(draft, meta) {
-      const screened = await events.filter(HelloEvents.create, draft, meta)
+      const screened = await events.filter(GreetingCreate, draft, meta)
       const row: GreetingRow = {
         id: crypto.randomUUID(),
         workspace: meta.workspace,
@@ -97,7 +92,7 @@ export function createGreeter(ctx: BootContext, options: HelloOptions): Greeter 
       }
       await db.insertInto(GREETINGS_TABLE).values(row).execute()
       const stored = fromRow(row)
-      events.emit(HelloEvents.created, stored, meta)
+      events.emit(GreetingCreated, stored, meta)
       return stored
     },
     async find(id, workspace) {
@@ -116,7 +111,31 @@ export function createGreeter(ctx: BootContext, options: HelloOptions): Greeter 
         .set({ announced_at: clock.now().toISOString() })
         .where('id', '=', stored.id)
         .execute()
-      ctx.logger.info('greeting announced', { id: stored.id, name: stored.name })
+      logger.info('greeting announced', { id: stored.id, name: stored.name })
+    },
+    sweep,
+    start() {
+      if (options.retention === undefined || timer !== undefined) return
+      timer = setInterval(() => {
+        // One sweep at a time; a failure is logged and the next tick tries again.
+        sweeping ??= sweep()
+          .catch((error: unknown) => {
+            logger.error('greetings sweep failed', {
+              error: error instanceof Error ? error.message : String(error),
+            })
+            return 0
+          })
+          .finally(() => {
+            sweeping = undefined
+          })
+      }, options.retention.everyMs)
+      // On Node, the timer alone does not keep the process alive.
+      ;(timer as { unref?: () => void }).unref?.()
+    },
+    async stop() {
+      clearInterval(timer)
+      timer = undefined
+      await sweeping
     },
   }
 }

@@ -1,7 +1,7 @@
-// The plugin's own filter on `hello.greeting.create`: tidy the draft, refuse banned words.
-import type { FilterHook } from '@backlex/kernel'
+// The plugin's own filter on GreetingCreate (`hello.greeting.create`): tidy the draft, refuse
+// banned words. It needs no services, so it takes no hook context.
+import type { GreetingDraft } from './contract.js'
 import { HelloErrors } from './errors.js'
-import type { GreetingDraft } from './greeter.js'
 
 const escapeRegExp = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -9,9 +9,11 @@ const escapeRegExp = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * Trims the name and message and rejects a draft containing a banned word (as a whole
  * word, any case) with 400 HELLO_BANNED_WORD.
  * @example
- * ctx.on.filter(HelloEvents.create, screenGreeting(['spam']))
+ * ctx.on.filter(GreetingCreate, screenGreeting(['spam']))
  */
-export function screenGreeting(bannedWords: readonly string[]): FilterHook<GreetingDraft> {
+export function screenGreeting(
+  bannedWords: readonly string[],
+): (draft: GreetingDraft) => GreetingDraft {
   const banned = bannedWords.map((word) => ({
     word,
     pattern: new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}($|[^\\p{L}\\p{N}])`, 'iu'),

@@ -1,15 +1,11 @@
 // The plugin's HTTP routes, under /api/hello. The zod schemas validate requests and
-// document the routes in /api/openapi.
-import { defineRoute, type EventMeta, type RequestContext } from '@backlex/kernel'
+// document the routes in /api/openapi; handlers reach the Greeter through `ctx.use`, which
+// allows what the plugin declared (Greeter is in its `provides`).
+import { defineRoute } from '@backlex/kernel'
 import { z } from 'zod'
+import { Greeter } from './contract.js'
 import { HelloErrors } from './errors.js'
-import { Greeter, greeting, greetingDraft } from './greeter.js'
-
-const metaOf = (ctx: RequestContext): EventMeta => ({
-  workspace: ctx.workspace,
-  principal: ctx.principal,
-  requestId: ctx.requestId,
-})
+import { greeting, greetingDraft } from './schemas.js'
 
 export const greetRoute = defineRoute({
   method: 'get',
@@ -18,7 +14,7 @@ export const greetRoute = defineRoute({
   tags: ['hello'],
   params: z.object({ name: z.string().min(1).max(64) }),
   response: z.object({ greeting: z.string() }),
-  handler: ({ params, ctx }) => ({ greeting: ctx.kernel.get(Greeter).greet(params.name) }),
+  handler: ({ params, ctx }) => ({ greeting: ctx.use(Greeter).greet(params.name) }),
 })
 
 export const createGreetingRoute = defineRoute({
@@ -29,7 +25,8 @@ export const createGreetingRoute = defineRoute({
   status: 201,
   body: greetingDraft,
   response: greeting,
-  handler: ({ body, ctx }) => ctx.kernel.get(Greeter).create(body, metaOf(ctx)),
+  // The request context serves as the events' meta: workspace, principal, request id, waitUntil.
+  handler: ({ body, ctx }) => ctx.use(Greeter).create(body, ctx),
 })
 
 export const getGreetingRoute = defineRoute({
@@ -40,7 +37,7 @@ export const getGreetingRoute = defineRoute({
   params: z.object({ id: z.string().min(1) }),
   response: greeting,
   handler: async ({ params, ctx }) => {
-    const found = await ctx.kernel.get(Greeter).find(params.id, ctx.workspace)
+    const found = await ctx.use(Greeter).find(params.id, ctx.workspace)
     if (!found) throw HelloErrors.GREETING_NOT_FOUND(params.id)
     return found
   },

@@ -1,7 +1,7 @@
 // The plugin's tool: the same operation for MCP clients, agents and the admin.
 import { defineTool } from '@backlex/kernel'
 import { z } from 'zod'
-import { Greeter } from './greeter.js'
+import { Greeter } from './contract.js'
 
 /**
  * `hello.greet`: returns a greeting for a name; changes nothing.
@@ -13,5 +13,5 @@ export const greetTool = defineTool({
   description: 'Returns a greeting for `name`, e.g. {"greeting":"Hello, Ada!"}. Changes nothing.',
   input: z.object({ name: z.string().min(1).max(64).describe('Who to greet') }),
   annotation: 'read',
-  handler: (ctx, { name }) => ({ greeting: ctx.kernel.get(Greeter).greet(name) }),
+  handler: (tool, { name }) => ({ greeting: tool.use(Greeter).greet(name) }),
 })

@@ -10,7 +10,7 @@ import {
 } from '@backlex/kernel'
 import { dialects, silentLogger, type TestDatabase } from '@backlex/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { GREETINGS_TABLE, Greeter, type GreetingDraft, HelloEvents, hello } from '../src/index.js'
+import { GREETINGS_TABLE, Greeter, GreetingCreate, hello } from '../src/index.js'
 
 type ErrorBody = { errors: { message: string; extensions: { code: string } }[] }
 
@@ -110,7 +110,7 @@ describe.each(dialects.filter((d) => d.available))('@acme/hello on $dialect', ({
       name: '@acme/shout',
       version: '1.0.0',
       register(ctx) {
-        ctx.on.filter<GreetingDraft>(HelloEvents.create, (draft) => ({
+        ctx.on.filter(GreetingCreate, (draft) => ({
           ...draft,
           name: draft.name.toUpperCase(),
         }))
@@ -145,6 +145,32 @@ describe.each(dialects.filter((d) => d.available))('@acme/hello on $dialect', ({
       code = isBacklexError(error) ? error.code : String(error)
     }
     expect(code).toBe('VALIDATION_FAILED')
+  })
+
+  it('sweeps greetings past the retention from a timer that stops at shutdown', async () => {
+    await start(hello({ retention: { maxAgeMs: 60_000, everyMs: 20 } }))
+    const greeter = app.get(Greeter)
+    const meta = { workspace: 'main', principal: anonymousPrincipal }
+    const old = await greeter.create({ name: 'Old' }, meta)
+    await greeter.create({ name: 'New' }, meta)
+    await app
+      .get(Database)
+      .db.updateTable(GREETINGS_TABLE)
+      .set({ created_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', old.id)
+      .execute()
+    await expect.poll(async () => (await rows()).map((r) => r.name)).toEqual(['New'])
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'greetings swept',
+        fields: expect.objectContaining({ count: 1 }),
+      }),
+    )
+    // Stopped with the app: no tick runs against the closed database afterwards.
+    await app.shutdown()
+    const linesAtShutdown = logger.lines.length
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(logger.lines.slice(linesAtShutdown)).toEqual([])
   })
 
   it('provides the Greeter service to other code', async () => {
