@@ -39,7 +39,7 @@ export {
 export { compileMatcher, type MatcherOptions, type Row, type RowPredicate } from './match.js'
 export { FIELD_NAME, type ParseFilterOptions, parseFilter } from './parse.js'
 export { compileFilter, matchFilter, type PreparedFilter, prepareFilter } from './prepare.js'
-export { compareText, foldAscii, foldCase } from './text.js'
+export { compareText, foldAscii, foldCase, foldReplacements } from './text.js'
 export {
   type FilterVariables,
   type NowOffset,

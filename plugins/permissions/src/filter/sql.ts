@@ -16,7 +16,7 @@ import { dateFunctionSql } from './functions.js'
 import { nullRowMatcher } from './match.js'
 import { listGetter, operandGetter } from './operands.js'
 import { TEXT_OPS } from './parse.js'
-import { codePointLength, escapeLike, foldCase } from './text.js'
+import { codePointLength, escapeLike, foldCase, foldReplacements } from './text.js'
 import type { FilterVariables } from './variables.js'
 
 type Sql = RawBuilder<SqlBool>
@@ -290,12 +290,19 @@ function textBuilder(
   }
   // SQLite: LIKE would fold ASCII case and depends on PRAGMA case_sensitive_like, so use
   // instr/substr, which compare exactly. @backlex/sqlite replaces lower() with foldCase on
-  // node:sqlite; where it cannot (bun:sqlite, D1) SQLite's own lower() folds ASCII only.
+  // node:sqlite; where it cannot (bun:sqlite, D1) SQLite's own lower() folds A-Z only, so the
+  // characters above ASCII that fold into the needle are replaced by their lower case first
+  // (a no-op under the Unicode lower()).
   return (vars, scope) => {
     const value = get(vars)
     if (typeof value !== 'string') return FALSE
     const needle = fold ? foldCase(value) : value
-    const subject = fold ? sql`lower(${column(scope)})` : column(scope)
+    let subject = column(scope)
+    if (fold) {
+      for (const [from, to] of foldReplacements(value))
+        subject = sql`replace(${subject}, ${from}, ${to})`
+      subject = sql`lower(${subject})`
+    }
     if (shape === 'contains') return wrap(sql<SqlBool>`instr(${subject}, ${needle}) > 0`)
     if (shape === 'starts') return wrap(sql<SqlBool>`instr(${subject}, ${needle}) = 1`)
     const length = codePointLength(needle)

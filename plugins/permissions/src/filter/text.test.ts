@@ -1,6 +1,6 @@
 // Text semantics both back ends share: ASCII folding, code point order, LIKE escaping.
 import { describe, expect, it } from 'vitest'
-import { codePointLength, compareText, escapeLike, foldAscii } from './text.js'
+import { codePointLength, compareText, escapeLike, foldAscii, foldReplacements } from './text.js'
 
 describe('text semantics', () => {
   it('folds ASCII letters only', () => {
@@ -26,5 +26,23 @@ describe('text semantics', () => {
 
   it('escapes LIKE wildcards and the escape character', () => {
     expect(escapeLike('100%_\\x')).toBe('100\\%\\_\\\\x')
+  })
+})
+
+describe('foldReplacements', () => {
+  it('names every character above ASCII that lower-cases into a needle character', () => {
+    // A scan of every code point: what a Unicode update changes shows here.
+    for (let cp = 0x80; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue
+      const source = String.fromCodePoint(cp)
+      const lower = source.toLowerCase()
+      // Σ folds by context (ς at a word's end): never replaced, see foldReplacements.
+      if (lower === source || source === '\u03A3') continue
+      for (const char of lower) {
+        // A non-ASCII companion makes the needle eligible; its own sources are beside the point.
+        const steps = new Map(foldReplacements(`${char}é`))
+        expect(steps.get(source), `U+${cp.toString(16)} into ${char}`).toBe(lower)
+      }
+    }
   })
 })

@@ -46,6 +46,55 @@ export function foldCase(value: string): string {
 }
 
 /**
+ * The characters above ASCII that lower-case to something other than the lower case of their
+ * own upper case: title-case digraphs (ǅ), Greek with prosgegrammeni (ᾈ), the dotted İ (to
+ * i + U+0307), ϴ, ẞ, and the Ohm, Kelvin and Angstrom signs. Every other character above ASCII
+ * that lower-cases to `c` is `c.toUpperCase()`. Checked against a scan of every code point in
+ * text.test.ts, so a Unicode update that adds one fails there.
+ */
+const LOWER_CASE_EXTRAS = [
+  0x130, 0x1c5, 0x1c8, 0x1cb, 0x1f2, 0x3f4, 0x1e9e, 0x1f88, 0x1f89, 0x1f8a, 0x1f8b, 0x1f8c, 0x1f8d,
+  0x1f8e, 0x1f8f, 0x1f98, 0x1f99, 0x1f9a, 0x1f9b, 0x1f9c, 0x1f9d, 0x1f9e, 0x1f9f, 0x1fa8, 0x1fa9,
+  0x1faa, 0x1fab, 0x1fac, 0x1fad, 0x1fae, 0x1faf, 0x1fbc, 0x1fcc, 0x1ffc, 0x2126, 0x212a, 0x212b,
+].map((cp) => String.fromCodePoint(cp))
+
+/**
+ * The one context-dependent lower case: `Σ` becomes `ς` at the end of a word. A replacement
+ * cannot see words, and where lower() is Unicode already (node:sqlite) replacing it would undo
+ * that, so `Σ` is never replaced (it does not fold on bun:sqlite and D1).
+ */
+const SIGMA = '\u03A3'
+
+/** The characters above ASCII whose lower case is or contains `char`. */
+function upperSources(char: string): string[] {
+  const found: string[] = []
+  const upper = char.toUpperCase()
+  const single = [...upper].length === 1 && (upper.codePointAt(0) ?? 0) > 0x7f
+  if (single && upper !== char && upper !== SIGMA && upper.toLowerCase() === char) found.push(upper)
+  for (const extra of LOWER_CASE_EXTRAS) if (extra.toLowerCase().includes(char)) found.push(extra)
+  return found
+}
+
+/**
+ * The `replace(x, from, to)` steps that let an SQLite `lower()` folding A-Z only (bun:sqlite,
+ * D1; @backlex/sqlite installs a Unicode one on node:sqlite) fold a column as `foldCase` does
+ * wherever it can matter for `needle`: for each character of the folded needle, every character
+ * above ASCII whose lower case contains it. Characters the needle does not contain cannot be part
+ * of a match, so they need no folding. Empty for an ASCII needle (nothing above ASCII folds to
+ * A-Z but the Kelvin sign and the dotted İ, documented as the one difference there).
+ * @example
+ * foldReplacements('zürich') // [['Ü', 'ü'], ['İ', 'i̇']] (order aside)
+ */
+export function foldReplacements(needle: string): [from: string, to: string][] {
+  if (!NON_ASCII.test(needle)) return []
+  const steps = new Map<string, string>()
+  for (const char of new Set(foldCase(needle))) {
+    for (const source of upperSources(char)) steps.set(source, source.toLowerCase())
+  }
+  return [...steps]
+}
+
+/**
  * Orders strings by Unicode code point, as SQLite's BINARY collation and PostgreSQL's "C"
  * collation do on UTF-8 text. JavaScript's `<` compares UTF-16 code units, which puts
  * characters above U+FFFF before U+E000..U+FFFF; this corrects that.
