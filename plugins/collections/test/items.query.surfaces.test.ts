@@ -1,10 +1,17 @@
 // One reader for the items query language: REST list, the `items.list` tool and
 // `items.query.normalize` hand the items engine the same normalized query, and refuse the same
-// input with the same 400, code and path, limits included. Both dialects.
+// input with the same 400, code and path, limits included, also for values only JSON carries.
+// The tool publishes that schema to its clients. Both dialects.
 import type { Principal } from '@backlex/kernel'
 import { dialects } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { ITEMS_QUERY_LIMITS, Items, type ItemsQuery, type ItemsRuntime } from '../src/index.js'
+import {
+  ITEMS_QUERY_LIMITS,
+  ITEMS_QUERY_PARAMETERS,
+  Items,
+  type ItemsQuery,
+  type ItemsRuntime,
+} from '../src/index.js'
 import { ADMIN, type ItemsApp, qs, startItemsApp } from './items-helpers/app.js'
 import { createBlog, seedBlog } from './items-helpers/blog.js'
 
@@ -51,6 +58,46 @@ const REFUSED: [Record<string, string>, string, string][] = [
     'INVALID_QUERY',
     `deep.comments${'.a'.repeat(maxDeepDepth)}`,
   ],
+  // Once refused by the tool's own input schema (VALIDATION_FAILED) before the query was read.
+  [{ colour: 'red' }, 'INVALID_QUERY', 'colour'],
+  [{ limit: '10', colour: 'red', page: 'x' }, 'INVALID_QUERY', 'colour'],
+  [{ fields: '["id",7]' }, 'INVALID_QUERY', 'fields.1'],
+  [{ deep: '{"_limit":1}' }, 'INVALID_QUERY', 'deep._limit'],
+  [{ deep: '{"comments":{"_limit":"x"}}' }, 'INVALID_QUERY', 'deep.comments._limit'],
+  [{ deep: '{"comments":{"_filter":[1]}}' }, 'INVALID_FILTER', 'deep.comments._filter'],
+  [{ aggregate: '{"count":[]}' }, 'INVALID_QUERY', 'aggregate.count'],
+  [{ aggregate: '{"sum":[1]}' }, 'INVALID_QUERY', 'aggregate.sum.0'],
+]
+
+/**
+ * Values only JSON carries (what a tool call or `normalize` may be given), beside the query
+ * string REST reads for the same mistake: refused alike, with these codes and paths.
+ */
+const REFUSED_AS_JSON: [Record<string, unknown>, string, string, string][] = [
+  [{ limit: true }, 'limit=true', 'INVALID_QUERY', 'limit'],
+  [{ limit: 1.5 }, 'limit=1.5', 'INVALID_QUERY', 'limit'],
+  [{ limit: -2 }, 'limit=-2', 'INVALID_QUERY', 'limit'],
+  [{ page: 0 }, 'page=0', 'INVALID_QUERY', 'page'],
+  [{ limit: [1, 2] }, 'limit=1&limit=2', 'INVALID_QUERY', 'limit'],
+  [{ search: ['a', 'b'] }, 'search=a&search=b', 'INVALID_QUERY', 'search'],
+  [{ filter: [{ id: { _eq: 1 } }] }, 'filter={}&filter={}', 'INVALID_QUERY', 'filter'],
+  [{ filter: 5 }, 'filter=5', 'INVALID_FILTER', 'filter'],
+  [{ fields: ['id', 7] }, 'fields=["id",7]', 'INVALID_QUERY', 'fields.1'],
+  [{ meta: ['everything'] }, 'meta[]=everything', 'INVALID_QUERY', 'meta'],
+  [{ aggregate: { count: 5 } }, 'aggregate={"count":5}', 'INVALID_QUERY', 'aggregate.count'],
+  [
+    { deep: { comments: { _top: 1 } } },
+    'deep[comments][_top]=1',
+    'INVALID_QUERY',
+    'deep.comments._top',
+  ],
+  [
+    { deep: { comments: { _limit: true } } },
+    'deep={"comments":{"_limit":true}}',
+    'INVALID_QUERY',
+    'deep.comments._limit',
+  ],
+  [{ deep: 7 }, 'deep=7', 'INVALID_QUERY', 'deep'],
 ]
 
 describe.each(dialects.filter((d) => d.available))(
@@ -127,6 +174,65 @@ describe.each(dialects.filter((d) => d.available))(
       expect(tool).toEqual(rest)
       expect(normalized).toEqual(rest)
       expect(read).toEqual(rest)
+    })
+
+    it.each(REFUSED_AS_JSON)(
+      'refuses %j as REST refuses %s, with %s at %s',
+      async (query, search, code, path) => {
+        const res = await t.request<{
+          errors: { extensions: { code: string; path?: string } }[]
+        }>('GET', `/api/items/articles?${search}`, { as: ADMIN })
+        const rest = [
+          res.status,
+          res.body.errors?.[0]?.extensions.code,
+          res.body.errors?.[0]?.extensions.path,
+        ]
+        expect(rest).toEqual([400, code, path])
+        const tool = await failure(() =>
+          t.app.tools.call(
+            'items.list',
+            { collection: 'articles', ...query },
+            { principal: admin, workspace: 'main' },
+          ),
+        )
+        expect(tool).toEqual(rest)
+        expect(await failure(() => items.query.normalize(query))).toEqual(rest)
+        expect(await failure(() => items.query.fromSearchParams(search))).toEqual(rest)
+      },
+    )
+
+    it('publishes the query to tool clients as a JSON Schema they can follow', () => {
+      const list = t.app.tools.list().find((tool) => tool.name === 'items.list')
+      const schema = list?.inputSchema as {
+        type: string
+        properties: Record<string, { description?: string }>
+        required: string[]
+        additionalProperties: boolean
+      }
+      expect(schema).toMatchObject({
+        type: 'object',
+        required: ['collection'],
+        additionalProperties: false,
+      })
+      expect(Object.keys(schema.properties).sort()).toEqual(
+        [...ITEMS_QUERY_PARAMETERS, 'collection'].sort(),
+      )
+      for (const name of Object.keys(schema.properties)) {
+        expect(schema.properties[name]?.description, name).toMatch(/\w/)
+      }
+      expect(schema.properties.limit).toMatchObject({
+        anyOf: expect.arrayContaining([
+          { type: 'string' },
+          expect.objectContaining({ type: 'integer' }),
+        ]),
+      })
+      expect(schema.properties.fields).toMatchObject({
+        anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+      })
+      expect(schema.properties.filter).toMatchObject({ type: ['object', 'string'] })
+      expect(schema.properties.search).toMatchObject({ type: 'string', maxLength: maxSearchLength })
+      // Nothing a client cannot read: no references, no empty schemas.
+      expect(JSON.stringify(schema)).not.toMatch(/\$ref|:\{\}/)
     })
 
     it('counts query-string parameters against one limit', async () => {

@@ -107,6 +107,10 @@ describe.each(dialects.filter((d) => d.available))('items tools on $dialect', (d
       await failure(
         call('items.list', { collection: 'articles', colour: 'red' }, { roles: ['reader'] }),
       ),
+    ).toBe('INVALID_QUERY')
+    // The tool's own key is checked as any tool input is.
+    expect(
+      await failure(call('items.list', { collection: '', limit: 'many' }, { roles: ['reader'] })),
     ).toBe('VALIDATION_FAILED')
   })
 

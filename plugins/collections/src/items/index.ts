@@ -4,12 +4,8 @@ export { type ItemsErrorCode, ItemsErrors } from './errors.js'
 export { type ItemsOptions, type ItemsOptionsInput, itemsOptions } from './options.js'
 export { normalizeQuery } from './query/normalize.js'
 export { itemsQueryReader } from './query/reader.js'
-export {
-  type DeepQuery,
-  type ItemsQuery,
-  type ItemsQueryInput,
-  itemsQueryInput,
-} from './query/types.js'
+export { itemsQueryInput } from './query/schema.js'
+export type { DeepQuery, ItemsQuery, ItemsQueryInput } from './query/types.js'
 export { readQueryString } from './query/url.js'
 export type { Item } from './read/select.js'
 export { itemRoutes } from './routes.js'

@@ -3,7 +3,7 @@
 import { defineTool, type ToolContext, type ToolDefinition } from '@backlex/kernel'
 import { z } from 'zod'
 import { Items, type ItemsCaller } from '../contract.js'
-import { itemsQueryInput } from './query/types.js'
+import { itemsQueryToolInput } from './query/tool-input.js'
 
 const collection = z.string().min(1).max(128).describe('Collection slug, e.g. "articles"')
 const key = z.union([z.string(), z.number()]).describe('Primary key of the item')
@@ -32,12 +32,10 @@ export const itemTools: ToolDefinition[] = [
   defineTool({
     name: 'items.list',
     description: `Lists items of a collection the caller may read, as { data: [...], meta? }. Use fields (["*"], ["title", "author.name"]), filter, search, sort (["-views"]), limit (default 100), offset or page, meta (["total_count", "filter_count"]), aggregate ({ "count": "*", "sum": ["views"] }) with groupBy, and deep ({ "comments": { "_limit": 3 } }). ${FILTER_HELP} Hidden fields cannot be filtered, sorted or aggregated on (FIELD_FORBIDDEN).`,
-    input: itemsQueryInput.extend({ collection }),
+    // The query is read by the same schema as REST's, and refused with the same 400.
+    input: itemsQueryToolInput({ collection }),
     annotation: 'read',
-    handler: (ctx, { collection: slug, ...query }) => {
-      const items = ctx.use(Items)
-      return items.list(callerOf(ctx), slug, items.query.normalize(query))
-    },
+    handler: (ctx, { collection: slug, query }) => ctx.use(Items).list(callerOf(ctx), slug, query),
   }),
   defineTool({
     name: 'items.get',

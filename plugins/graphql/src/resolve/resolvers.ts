@@ -1,6 +1,6 @@
 // Root resolvers: each one is a single items-engine call made as the caller, so GraphQL applies
 // exactly the permissions of the REST API (row filters, field limits, validation, presets).
-import { AGGREGATE_FUNCTIONS, ITEMS_QUERY_LIMITS } from '@backlex/collections/contract'
+import { AGGREGATE_FUNCTIONS } from '@backlex/collections/contract'
 import { isBacklexError } from '@backlex/kernel'
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql'
 import type { GraphQLContext } from '../contract.js'
@@ -11,9 +11,6 @@ import { fieldNodes, type ItemsShape, itemsShape, type SelectionScope } from './
 
 type Args = Record<string, unknown>
 type Resolver<R = unknown> = GraphQLFieldResolver<unknown, GraphQLContext, Args, R>
-
-/** The items query language's own limit (one set of limits for every surface). */
-const MAX_SEARCH = ITEMS_QUERY_LIMITS.maxSearchLength
 
 export function scopeOf(info: GraphQLResolveInfo, context: GraphQLContext): SelectionScope {
   return {
@@ -27,33 +24,19 @@ export function scopeOf(info: GraphQLResolveInfo, context: GraphQLContext): Sele
 const shapeOf = (slug: string, info: GraphQLResolveInfo, context: GraphQLContext): ItemsShape =>
   itemsShape(info.fieldNodes, slug, scopeOf(info, context))
 
-/** Checks and copies list arguments into an items query. */
+/**
+ * The list arguments as an items query, read by the items query language's own reader: the same
+ * checks, limits and errors (400 INVALID_QUERY with the argument's path) as REST, realtime and
+ * the MCP tools.
+ */
 function listQuery(slug: string, args: Args, context: GraphQLContext): ItemsQuery {
-  const query: ItemsQuery = { meta: [], deep: {} }
-  if (args.filter) query.filter = toItemsFilter(context.view, slug, args.filter as Args)
-  if (Array.isArray(args.sort)) query.sort = args.sort as string[]
-  if (typeof args.search === 'string' && args.search !== '') {
-    if (args.search.length > MAX_SEARCH) {
-      throw GraphQLErrors.INVALID_ARGUMENT('search', `longer than ${MAX_SEARCH} characters`)
-    }
-    query.search = args.search
-  }
-  if (typeof args.limit === 'number') {
-    if (args.limit < -1)
-      throw GraphQLErrors.INVALID_ARGUMENT('limit', 'at least -1 (-1: all up to the maximum)')
-    query.limit = args.limit
-  }
-  if (typeof args.offset === 'number') {
-    if (args.offset < 0) throw GraphQLErrors.INVALID_ARGUMENT('offset', 'at least 0')
-    query.offset = args.offset
-  }
-  if (typeof args.page === 'number') {
-    if (args.page < 1) throw GraphQLErrors.INVALID_ARGUMENT('page', 'at least 1')
-    if (query.offset !== undefined)
-      throw GraphQLErrors.INVALID_ARGUMENT('page', 'give page or offset, not both')
-    query.page = args.page
-  }
-  return query
+  const raw: Record<string, unknown> = {}
+  if (args.filter) raw.filter = toItemsFilter(context.view, slug, args.filter as Args)
+  if (Array.isArray(args.sort)) raw.sort = args.sort
+  if (typeof args.search === 'string' && args.search !== '') raw.search = args.search
+  for (const key of ['limit', 'offset', 'page'] as const)
+    if (typeof args[key] === 'number') raw[key] = args[key]
+  return context.items.query.normalize(raw)
 }
 
 export function listResolver(slug: string): Resolver<Promise<Item[]>> {
