@@ -19,15 +19,23 @@ process.on('message', (message) => {
 
 if (mode === 'backlex') {
   // Loaded only here, so the bare server's RSS is that of node:http and node:sqlite alone.
-  const [{ auth }, { collections }, { defineConfig }, { serve }, { permissions }, { sqlite }] =
-    await Promise.all([
-      import('@backlex/auth'),
-      import('@backlex/collections'),
-      import('@backlex/kernel'),
-      import('@backlex/node'),
-      import('@backlex/permissions'),
-      import('@backlex/sqlite'),
-    ])
+  const [
+    { activity },
+    { auth },
+    { collections },
+    { defineConfig },
+    { serve },
+    { permissions },
+    { sqlite },
+  ] = await Promise.all([
+    import('@backlex/activity'),
+    import('@backlex/auth'),
+    import('@backlex/collections'),
+    import('@backlex/kernel'),
+    import('@backlex/node'),
+    import('@backlex/permissions'),
+    import('@backlex/sqlite'),
+  ])
   await serve(
     defineConfig({
       name: 'bench-items',
@@ -41,6 +49,8 @@ if (mode === 'backlex') {
           ...(cacheTtl === undefined ? {} : { apiKeyCache: { ttlSeconds: cacheTtl } }),
         }),
         permissions(),
+        // Item writes log their activity entries, as they did when the log was collections'.
+        activity(),
         collections(),
       ],
     }),

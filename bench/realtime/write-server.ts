@@ -3,6 +3,7 @@
 // (created here; `drop` drops it and exits). Collections, permissions and (unless `plain`)
 // realtime; a `burst` collection; `Authorization: Bearer admin` is an admin. Prints
 // `{"url": ...}` once listening.
+import { activity } from '@backlex/activity'
 import { Collections, collections } from '@backlex/collections'
 import {
   createBacklex,
@@ -57,6 +58,7 @@ const burst = definePlugin({
 const plugins: Plugin[] = [
   postgres({ connectionString, searchPath: schema, max: 20 }),
   permissions(),
+  activity(),
   collections(),
   ...(mode === 'plain' ? [] : [realtime()]),
   burst(),

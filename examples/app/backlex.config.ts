@@ -1,6 +1,7 @@
-// The complete example's config: accounts and API keys, permission rules, collections with REST,
-// GraphQL, realtime over SSE and MCP. No Database plugin: the Node preset uses embedded SQLite at
+// The complete example's config: accounts and API keys, permission rules, the activity log,
+// collections with REST, GraphQL, realtime over SSE and MCP. No Database plugin: the Node preset uses embedded SQLite at
 // ./.data/backlex.sqlite, or PostgreSQL when DATABASE_URL is set.
+import { activity } from '@backlex/activity'
 import { auth } from '@backlex/auth'
 import { collections } from '@backlex/collections'
 import { graphql } from '@backlex/graphql'
@@ -15,6 +16,8 @@ export default defineConfig({
     // The secret comes from AUTH_SECRET (32+ characters); `backlex dev` makes up one if unset.
     auth(),
     permissions(),
+    // Who did what: item writes and MCP tool calls, read at GET /api/activity.
+    activity(),
     collections(),
     graphql(),
     realtime(),

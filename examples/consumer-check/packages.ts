@@ -88,6 +88,15 @@ export const packages: Record<string, ConsumerEntry> = {
     ],
     probes: [{ method: 'GET', path: '/api/permissions', status: 401, contains: 'UNAUTHORIZED' }],
   },
+  '@backlex/activity': {
+    imports: ["import { activity } from '@backlex/activity'"],
+    plugin: 'activity()',
+    typesOnly: [
+      "import type { ActivityEntry } from '@backlex/activity/contract'",
+      "export const entry: ActivityEntry = { workspace: 'main', action: 'flows.run', principal: { type: 'system', id: 'system', userId: null, roles: [], admin: true }, detail: { ok: true } }",
+    ],
+    probes: [{ method: 'GET', path: '/api/activity', status: 401, contains: 'UNAUTHORIZED' }],
+  },
   '@backlex/collections': {
     imports: ["import { collections } from '@backlex/collections'"],
     plugin: 'collections({ items: { maxLimit: 500 } })',

@@ -20,7 +20,7 @@ export const SERVICE_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   'backlex.permissions': ['@backlex/permissions'],
   'backlex.collections': ['@backlex/collections'],
   'backlex.items': ['@backlex/collections'],
-  'backlex.activity': ['@backlex/collections'],
+  'backlex.activity': ['@backlex/activity'],
   'backlex.auth': ['@backlex/auth'],
   'backlex.email': ['@backlex/email'],
   'backlex.realtime': ['@backlex/realtime'],

@@ -8,7 +8,6 @@ describe('@backlex/collections/contract', () => {
   it('defines the tokens and typed events with their stable ids', () => {
     expect(contract.Collections.id).toBe('backlex.collections')
     expect(contract.Items.id).toBe('backlex.items')
-    expect(contract.ActivityLog.id).toBe('backlex.activity')
     expect(
       [
         contract.ItemsCreate,
@@ -43,6 +42,6 @@ describe('@backlex/collections/contract', () => {
     const root = await import('./index.js')
     expect(root.Items).toBe(contract.Items)
     expect(root.ItemsCreated).toBe(contract.ItemsCreated)
-    expect(root.ActivityLog).toBe(contract.ActivityLog)
+    expect(root.Collections).toBe(contract.Collections)
   })
 })

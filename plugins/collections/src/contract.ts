@@ -2,20 +2,21 @@
 // typed events and the types other plugins use. Types only: no implementation is imported here.
 import type { Principal, ServiceToken } from '@backlex/kernel'
 import { defineEvent, defineService } from '@backlex/kernel'
-import type { Activity, ActivityQuery, Revision } from './activity/read.js'
 import type { TableInspection } from './adopt/introspect.js'
 import type { ItemsQuery } from './items/query/types.js'
 import type { ListResult } from './items/read/list.js'
 import type { Db, Item } from './items/read/select.js'
+import type { Revision } from './revisions/read.js'
 import type { CollectionDefinition, CollectionInput } from './schema/definition.js'
 import type { CollectionPatch } from './schema/patch.js'
 import type { CollectionView } from './schema/visible.js'
 
-export type { Activity, ActivityQuery, Revision } from './activity/read.js'
 export type { InspectedColumn, InspectedForeignKey, TableInspection } from './adopt/introspect.js'
 export type { DeepQuery, ItemsQuery, ItemsQueryInput } from './items/query/types.js'
 export type { ListResult } from './items/read/list.js'
 export type { Item } from './items/read/select.js'
+export type { RevisionActivity } from './revisions/log.js'
+export type { Revision } from './revisions/read.js'
 export type {
   CollectionDefinition,
   CollectionInput,
@@ -234,7 +235,6 @@ export interface ItemsRuntime {
     page: { limit: number; offset: number },
   ): Promise<Revision[]>
   revert(caller: ItemsCaller, revision: string, shape?: ItemsShape): Promise<Item>
-  activity(caller: ItemsCaller, query: ActivityQuery): Promise<Activity[]>
 }
 
 /**
@@ -330,49 +330,3 @@ export const ItemsCreated = defineEvent<ItemsChangedEvent>('items.created')
 export const ItemsUpdated = defineEvent<ItemsChangedEvent>('items.updated')
 /** After items were deleted and committed (action). */
 export const ItemsDeleted = defineEvent<ItemsChangedEvent>('items.deleted')
-
-// ---------------------------------------------------------------------------------------------
-// Activity log: the one log GET /api/activity reads, written by several plugins
-
-/** One entry for the activity log. */
-export interface ActivityEntry {
-  workspace: string
-  /**
-   * Dot-namespaced, `<area>.<verb>` in lower snake case, e.g. `mcp.call` or `auth.login`.
-   * `item.*` is the items API's own (written with the item's revision) and refused here.
-   */
-  action: string
-  /** Who did it: the row keeps the principal's type, user id and API key id. */
-  principal: Principal
-  requestId?: string | null | undefined
-  clientAddress?: string | null | undefined
-  /** The collection the entry is about, if any. */
-  collection?: string | null | undefined
-  /** The item the entry is about, if any. */
-  item?: string | number | null | undefined
-  /** Anything else worth keeping, as a JSON object (at most 16 KiB). Never store secrets here. */
-  detail?: Record<string, unknown> | null | undefined
-}
-
-export interface ActivityLogService {
-  /**
-   * Appends entries to the activity log, all in one statement per 500; resolves to their ids
-   * (UUIDv7, sorting by time). Throws INVALID_ACTIVITY (400) and writes nothing when an entry
-   * cannot be stored.
-   * @example
-   * await ctx.use(ActivityLog)?.record({ workspace, action: 'auth.login', principal, detail: { method: 'password' } })
-   */
-  record(entries: ActivityEntry | readonly ActivityEntry[]): Promise<string[]>
-}
-
-/**
- * The shared activity log (`backlex.activity`). Depend on it with `optional: [ActivityLog]`
- * (through `serviceRef`, so nothing of this package is imported at runtime) and `ctx.use`, so
- * a plugin still runs where `@backlex/collections` is not installed.
- * @example
- * import type { ActivityLog as ActivityLogToken } from '@backlex/collections/contract'
- * const ActivityLog = serviceRef<typeof ActivityLogToken>('backlex.activity')
- * await ctx.use(ActivityLog)?.record({ workspace: 'main', action: 'flows.run', principal })
- */
-export const ActivityLog: ServiceToken<ActivityLogService> =
-  defineService<ActivityLogService>('backlex.activity')

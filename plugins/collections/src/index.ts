@@ -2,21 +2,9 @@
 // existing tables), their schema API and the items API. Tokens, events and service types:
 // ./contract (`@backlex/collections/contract`); storage convention: ./column-types.
 
-export {
-  ACTIVITY_ACTION,
-  ACTIVITY_TABLE,
-  type ActivityErrorCode,
-  ActivityErrors,
-  REVISIONS_TABLE,
-} from './activity/index.js'
 export { type AdoptErrorCode, AdoptErrors } from './adopt/errors.js'
 export type { InspectedColumn, InspectedForeignKey, TableInspection } from './adopt/introspect.js'
 export {
-  type Activity,
-  type ActivityEntry,
-  ActivityLog,
-  type ActivityLogService,
-  type ActivityQuery,
   type AdoptableTable,
   AGGREGATE_FUNCTIONS,
   type AggregateFunction,
@@ -51,6 +39,7 @@ export {
   type MetaKey,
   type ReadSearchParamsOptions,
   type Revision,
+  type RevisionActivity,
 } from './contract.js'
 export {
   createItemsRuntime,
@@ -74,6 +63,13 @@ export {
 } from './openapi.js'
 export { filterSchemaOf, relationResolver } from './permissions-source.js'
 export { type CollectionsOptions, collections, collectionsOptions } from './plugin.js'
+export {
+  type ItemActivityEntry,
+  type ItemsActivityLog,
+  REVISIONS_TABLE,
+  type RevisionsErrorCode,
+  RevisionsErrors,
+} from './revisions/index.js'
 export * from './schema/column-types.js'
 export * from './schema/definition.js'
 export { type CollectionsErrorCode, CollectionsErrors } from './schema/errors.js'

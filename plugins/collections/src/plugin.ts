@@ -1,15 +1,16 @@
 // The @backlex/collections plugin: the schema (collections, adopt, DDL, broadcast), the items
-// API over it and the activity log, in one plugin. Tokens and events live in ./contract.ts.
+// API over it and the items' revisions, in one plugin. Tokens and events live in ./contract.ts.
 import { Clock, Database, definePlugin, OpenApiContributions, PubSub } from '@backlex/kernel'
 import { CollectionSchemas, Permissions } from '@backlex/permissions'
 import { z } from 'zod'
 import pkg from '../package.json' with { type: 'json' }
-import { activityMigrations, activityRoutes, createActivityLog } from './activity/index.js'
 import { adoptRoutes } from './adopt/routes.js'
-import { ActivityLog, Collections, Items } from './contract.js'
+import { Collections, Items } from './contract.js'
+import { ActivityLog } from './integrations.js'
 import { createItemsRuntime, itemRoutes, itemsOptions, itemTools } from './items/index.js'
 import { addCollectionsToDocument } from './openapi.js'
 import { createSchemaSource } from './permissions-source.js'
+import { revisionRoutes, revisionsMigrations } from './revisions/index.js'
 import { schemaMigrations } from './schema/migrations.js'
 import { collectionRoutes } from './schema/routes.js'
 import { createCollectionsService } from './schema/service.js'
@@ -34,11 +35,12 @@ export const collections = definePlugin({
   version: pkg.version,
   kernel: '^0.1.0',
   requires: [Database, Permissions, Clock],
-  optional: [PubSub],
-  provides: [Collections, Items, ActivityLog],
+  // With @backlex/activity installed, item writes are logged there (`item.*` entries).
+  optional: [PubSub, ActivityLog],
+  provides: [Collections, Items],
   options: collectionsOptions,
-  // Activity migrations are named `0100_...` and up, so they sort after the schema's.
-  migrations: { ...schemaMigrations, ...activityMigrations },
+  // Revisions' migrations are named `0100_...` and up, so they sort after the schema's.
+  migrations: { ...schemaMigrations, ...revisionsMigrations },
   register(ctx, options) {
     // The kernel makes one Collections service per kernel, starts it (listening for changes
     // made on other instances) when this plugin boots and stops it at shutdown.
@@ -66,20 +68,16 @@ export const collections = definePlugin({
           collections: boot.use(Collections),
           clock: boot.use(Clock),
           events: boot.kernel.events,
+          activity: boot.use(ActivityLog),
         },
         options.items,
       ),
     )
-    // The one activity log: other plugins write their entries (mcp.call, ...) through it.
-    ctx.provide(ActivityLog, (boot) => {
-      const database = boot.use(Database)
-      return createActivityLog(database.db, database.dialect, boot.use(Clock))
-    })
 
     for (const route of collectionRoutes) ctx.route(route)
     for (const route of adoptRoutes) ctx.route(route)
     for (const route of itemRoutes) ctx.route(route)
-    for (const route of activityRoutes) ctx.route(route)
+    for (const route of revisionRoutes) ctx.route(route)
     for (const tool of collectionTools) ctx.tool(tool)
     for (const tool of itemTools) ctx.tool(tool)
 

@@ -1,5 +1,7 @@
 // Test harness: a real kernel on a real database with permissions + collections, a principal
 // resolver reading a test header (the extension point auth uses), and raw SQL access.
+
+import { activity } from '@backlex/activity'
 import {
   type Backlex,
   createBacklex,
@@ -75,6 +77,8 @@ export async function startApp(
         database.plugin(),
         testPrincipals(),
         permissions(),
+        // The activity log, so item writes record `item.*` entries and revisions show them.
+        activity(),
         collections(options.collections),
         ...(options.extra ?? []),
       ],

@@ -1,17 +1,39 @@
-// The ActivityLog service (`backlex.activity`): other plugins' entries in the one activity log,
-// read through GET /api/activity with their detail; bad entries write nothing; the 0101
-// migration renames the item actions, on both dialects.
-import type { Principal } from '@backlex/kernel'
+// Item writes in the activity log of @backlex/activity: `item.*` entries beside other plugins'
+// entries, written in the write's transaction; and collections without the log installed.
+
+import { type Activity, ActivityLog, activity, activityMigrations } from '@backlex/activity'
+import {
+  BacklexError,
+  createBacklex,
+  defineConfig,
+  definePlugin,
+  type Plugin,
+  type Principal,
+  systemPrincipal,
+} from '@backlex/kernel'
+import { permissions } from '@backlex/permissions'
 import { createPostgresDatabase } from '@backlex/postgres'
 import { createSqliteDatabase } from '@backlex/sqlite'
-import { dialects } from '@backlex/test-utils'
+import { dialects, silentLogger, testPrincipals } from '@backlex/test-utils'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { activityMigrations } from '../src/activity/index.js'
-import { type Activity, ActivityLog, Items } from '../src/index.js'
+import { Collections, collections, Items, ItemsCommitting } from '../src/index.js'
 import { ADMIN, codeOf, type ItemsApp, startItemsApp } from './items-helpers/app.js'
 
 const EDITOR = { id: 'u-editor', roles: ['editor'] }
+/** Throws in `items.committing`, after the rows, revisions and activity entries are written. */
+const refuseAtCommit = definePlugin({
+  name: '@backlex/test-refuse-at-commit',
+  version: '0.0.0',
+  register(ctx) {
+    ctx.on.filter(ItemsCommitting, (payload) => {
+      if (payload.event.after?.some((item) => item.title === 'refuse at commit')) {
+        throw new BacklexError('TEST_REFUSED', 422, 'Refused at commit.')
+      }
+      return payload
+    })
+  },
+})
 const principal = (given: Partial<Principal>): Principal => ({
   type: 'user',
   id: 'u1',
@@ -28,14 +50,14 @@ const serviceKey = principal({ type: 'apiKey', id: 'key-svc', userId: null, role
 describe.each(dialects.filter((d) => d.available))('the activity log service on $dialect', (d) => {
   let t: ItemsApp
   beforeAll(async () => {
-    t = await startItemsApp(d)
+    t = await startItemsApp(d, { extra: [refuseAtCommit()] })
     await t.collection({ slug: 'articles', fields: [{ name: 'title', type: 'string' }] })
     await t.permit({ role: 'editor', collection: 'articles', action: 'create' })
   })
   afterAll(() => t?.close())
 
   const log = () => t.app.get(ActivityLog)
-  const activity = async (query: string, as: object) => {
+  const activityOf = async (query: string, as: object) => {
     const res = await t.request<{ data: Activity[] }>('GET', `/api/activity${query}`, { as })
     expect(res.status, JSON.stringify(res.body)).toBe(200)
     return res.body.data
@@ -68,7 +90,7 @@ describe.each(dialects.filter((d) => d.available))('the activity log service on 
       { workspace: 'main', action: 'mcp.call', principal: serviceKey, detail: { ok: false } },
     ])
 
-    const all = await activity('', ADMIN)
+    const all = await activityOf('', ADMIN)
     expect(all.map((a) => [a.action, a.userId ?? a.apiKeyId])).toEqual([
       ['mcp.call', 'key-svc'],
       ['flows.run', 'u-other'],
@@ -98,8 +120,8 @@ describe.each(dialects.filter((d) => d.available))('the activity log service on 
     expect(all[4]).toMatchObject({ collection: 'articles', item: '1', detail: null })
 
     // Filters by the new action names; the old ones are not actions any more.
-    expect((await activity('?action=mcp.call', ADMIN)).map((a) => a.id)).toHaveLength(2)
-    expect((await activity('?action=item.create', ADMIN)).map((a) => a.action)).toEqual([
+    expect((await activityOf('?action=mcp.call', ADMIN)).map((a) => a.id)).toHaveLength(2)
+    expect((await activityOf('?action=item.create', ADMIN)).map((a) => a.action)).toEqual([
       'item.create',
     ])
     for (const action of ['create', 'drop', 'Item.create', 'item.', '.call']) {
@@ -112,94 +134,174 @@ describe.each(dialects.filter((d) => d.available))('the activity log service on 
     }
 
     // Non-admins: their own entries only; a user-less key: those with its id.
-    expect((await activity('', EDITOR)).map((a) => a.action)).toEqual(['mcp.call', 'item.create'])
-    expect((await activity('', { id: 'u-other', roles: ['editor'] })).length).toBe(2)
-    // (Through the Items service: the test header cannot carry a null user id.)
-    const svc = await t.app
-      .get(Items)
-      .activity({ principal: serviceKey, workspace: 'main' }, { limit: 10, offset: 0 })
+    expect((await activityOf('', EDITOR)).map((a) => a.action)).toEqual(['mcp.call', 'item.create'])
+    expect((await activityOf('', { id: 'u-other', roles: ['editor'] })).length).toBe(2)
+    // (Through the service: the test header cannot carry a null user id.)
+    const svc = await log().list(
+      { principal: serviceKey, workspace: 'main' },
+      { limit: 10, offset: 0 },
+    )
     expect(svc.map((a) => a.detail)).toEqual([{ ok: false }])
   })
 
-  it('refuses entries it cannot store with INVALID_ACTIVITY, and writes none of a bad batch', async () => {
+  it("writes item.* entries in the write's transaction: a refused write leaves none", async () => {
     const before = await rowCount()
-    const base = { workspace: 'main', principal: editor }
-    const refused = async (entries: Parameters<ReturnType<typeof log>['record']>[0]) => {
-      try {
-        await log().record(entries)
-      } catch (error) {
-        return {
-          code: (error as { code?: string }).code,
-          status: (error as { status?: number }).status,
-        }
-      }
-      return 'written'
-    }
-    const invalid = { code: 'INVALID_ACTIVITY', status: 400 }
-    expect(await refused({ ...base, action: 'call' })).toEqual(invalid)
-    expect(await refused({ ...base, action: 'MCP.Call' })).toEqual(invalid)
-    expect(await refused({ ...base, action: 'item.update' })).toEqual(invalid)
-    expect(await refused({ ...base, action: 'mcp.call', workspace: '' })).toEqual(invalid)
-    expect(
-      await refused({ ...base, action: 'mcp.call', detail: [1, 2] as unknown as object } as never),
-    ).toEqual(invalid)
-    expect(
-      await refused({ ...base, action: 'mcp.call', detail: { big: 'x'.repeat(20_000) } }),
-    ).toEqual(invalid)
-    expect(
-      await refused([
-        { ...base, action: 'mcp.call' },
-        { ...base, action: 'not namespaced' },
-      ]),
-    ).toEqual(invalid)
+    const revisions = async () =>
+      Number(
+        (await t.sql<{ n: unknown }>('select count(*) as n from backlex_collections_revisions'))[0]
+          ?.n,
+      )
+    const revisionsBefore = await revisions()
+    // Refused after the item, its revision and its activity entry were written: all roll back.
+    const res = await t.request('POST', '/api/items/articles', {
+      as: EDITOR,
+      body: [{ title: 'Two' }, { title: 'refuse at commit' }],
+    })
+    expect({ status: res.status, code: codeOf(res.body) }).toEqual({
+      status: 422,
+      code: 'TEST_REFUSED',
+    })
     expect(await rowCount()).toBe(before)
-    expect(await log().record([])).toEqual([])
+    expect(await revisions()).toBe(revisionsBefore)
+    // The same write without the refusal: one entry and one revision per item, linked.
+    const ok = await t.request('POST', '/api/items/articles', {
+      as: EDITOR,
+      body: [{ title: 'Three' }, { title: 'Four' }],
+    })
+    expect(ok.status).toBeLessThan(300)
+    expect(await rowCount()).toBe(before + 2)
+    expect(await revisions()).toBe(revisionsBefore + 2)
+    const linked = await t.sql<{ n: unknown }>(
+      "select count(*) as n from backlex_collections_revisions r join backlex_collections_activity a on a.id = r.activity_id where a.action = 'item.create' and a.item = r.item",
+    )
+    expect(Number(linked[0]?.n)).toBe(revisionsBefore + 2)
+    await expect(
+      log().record({ workspace: 'main', action: 'item.create', principal: editor }),
+    ).rejects.toMatchObject({ code: 'INVALID_ACTIVITY' })
   })
 })
 
-describe.each(dialects.filter((d) => d.available))('the 0101 migration on $dialect', (d) => {
-  it('adds detail and renames item actions to item.*, and back down', async () => {
-    const database = await d.create()
-    const adapter =
-      d.dialect === 'sqlite'
-        ? createSqliteDatabase({ filename: database.location })
-        : createPostgresDatabase({
-            connectionString: database.location,
-            searchPath: database.schema ?? 'public',
-            max: 1,
-          })
-    try {
-      const { db, dialect } = adapter
-      const init = activityMigrations['0100_items_activity_revisions']
-      const detail = activityMigrations['0101_activity_detail']
-      if (!init || !detail?.down) throw new Error('migrations missing')
-      await init.up(db, dialect)
-      const at = dialect === 'postgres' ? sql`now()` : sql`'2024-01-01T00:00:00.000Z'`
-      for (const [id, action] of [
-        ['a1', 'create'],
-        ['a2', 'update'],
-        ['a3', 'delete'],
-      ]) {
-        await sql`insert into backlex_collections_activity (id, workspace, action, collection, item, principal_type, created_at) values (${id}, 'main', ${action}, 'articles', '1', 'user', ${at})`.execute(
+describe.each(dialects.filter((d) => d.available))(
+  'collections without @backlex/activity on $dialect',
+  (d) => {
+    it("writes items and revisions; a revision's activity is null and /api/activity is not served", async () => {
+      const database = await d.create()
+      const app = createBacklex(
+        defineConfig({
+          plugins: [database.plugin(), testPrincipals(), permissions(), collections()],
+          logger: silentLogger(),
+          dev: true,
+        }),
+      )
+      try {
+        await app.boot()
+        expect(app.tryGet(ActivityLog)).toBeUndefined()
+        const system = { principal: systemPrincipal, workspace: 'main' }
+        await app
+          .get(Collections)
+          .create('main', { slug: 'notes', fields: [{ name: 'title', type: 'string' }] })
+        const items = app.get(Items)
+        const created = (await items.create(system, 'notes', { title: 'One' })) as { id: number }
+        await items.update(system, 'notes', created.id, { title: 'Two' })
+        const revisions = await items.revisions(system, 'notes', String(created.id), {
+          limit: 10,
+          offset: 0,
+        })
+        expect(revisions.map((r) => [r.data?.title, r.activity])).toEqual([
+          ['Two', null],
+          ['One', null],
+        ])
+        const reverted = await items.revert(system, revisions[1]?.id ?? '')
+        expect(reverted).toMatchObject({ title: 'One' })
+        const res = await app.fetch(new Request('http://local/api/activity'))
+        expect(res.status).toBe(404)
+      } finally {
+        await app.shutdown()
+        await database.cleanup()
+      }
+    })
+
+    it('runs on a database made when collections owned the log, with or without the log', async () => {
+      const database = await d.create()
+      const adapter =
+        d.dialect === 'sqlite'
+          ? createSqliteDatabase({ filename: database.location })
+          : createPostgresDatabase({
+              connectionString: database.location,
+              searchPath: database.schema ?? 'public',
+              max: 1,
+            })
+      // The tables as collections' migrations 0100 and 0101 made them: revisions with a NOT NULL
+      // foreign key to the activity table, and one revision of an older write.
+      try {
+        const { db, dialect } = adapter
+        await activityMigrations['0001_activity_log']?.up(db, dialect)
+        const pg = dialect === 'postgres'
+        await db.schema
+          .createTable('backlex_collections_revisions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('workspace', 'text', (c) => c.notNull())
+          .addColumn('collection', 'text', (c) => c.notNull())
+          .addColumn('item', 'text', (c) => c.notNull())
+          .addColumn('activity_id', 'text', (c) =>
+            c.notNull().references('backlex_collections_activity.id').onDelete('cascade'),
+          )
+          .addColumn('data', pg ? 'jsonb' : 'text')
+          .addColumn('delta', pg ? 'jsonb' : 'text')
+          .addColumn('created_at', pg ? 'timestamptz' : 'text', (c) => c.notNull())
+          .execute()
+        const at = pg ? sql`now()` : sql`'2024-01-01T00:00:00.000Z'`
+        await sql`insert into backlex_collections_activity (id, workspace, action, collection, item, principal_type, created_at) values ('old-a', 'main', 'item.create', 'notes', '1', 'user', ${at})`.execute(
           db,
         )
+        await sql`insert into backlex_collections_revisions (id, workspace, collection, item, activity_id, data, delta, created_at) values ('old-r', 'main', 'notes', '1', 'old-a', ${'{"title":"Old"}'}, null, ${at})`.execute(
+          db,
+        )
+      } finally {
+        await adapter.close()
       }
-      await detail.up(db, dialect)
-      const actions = async () =>
-        (
-          await sql<{
-            action: string
-          }>`select action from backlex_collections_activity order by id`.execute(db)
-        ).rows.map((r) => r.action)
-      expect(await actions()).toEqual(['item.create', 'item.update', 'item.delete'])
-      await sql`insert into backlex_collections_activity (id, workspace, action, collection, item, principal_type, detail, created_at) values ('a4', 'main', 'mcp.call', '', '', 'apiKey', ${JSON.stringify({ ok: true })}, ${at})`.execute(
-        db,
-      )
-      await detail.down(db, dialect)
-      expect(await actions()).toEqual(['create', 'update', 'delete', 'mcp.call'])
-    } finally {
-      await adapter.close()
-      await database.cleanup()
-    }
-  })
-})
+      const boot = async (plugins: Plugin[]) => {
+        const app = createBacklex(
+          defineConfig({
+            plugins: [database.plugin(), testPrincipals(), permissions(), ...plugins],
+            logger: silentLogger(),
+            dev: true,
+          }),
+        )
+        await app.boot()
+        return app
+      }
+      const system = { principal: systemPrincipal, workspace: 'main' }
+      try {
+        // Without the log: writes still get revisions (no activity id), old rows stay.
+        const app = await boot([collections()])
+        try {
+          await app.get(Collections).create('main', {
+            slug: 'notes',
+            fields: [{ name: 'title', type: 'string' }],
+          })
+          await app.get(Items).create(system, 'notes', { title: 'New' })
+        } finally {
+          await app.shutdown()
+        }
+        // With it again: the old revision shows its entry, the new one none.
+        const again = await boot([activity(), collections()])
+        try {
+          await again.get(Items).update(system, 'notes', 1, { title: 'Newer' })
+          const revisions = await again
+            .get(Items)
+            .revisions(system, 'notes', '1', { limit: 10, offset: 0 })
+          expect(revisions.map((r) => [r.data?.title, r.activity?.action ?? null])).toEqual([
+            ['Newer', 'item.update'],
+            ['New', null],
+            ['Old', 'item.create'],
+          ])
+        } finally {
+          await again.shutdown()
+        }
+      } finally {
+        await database.cleanup()
+      }
+    })
+  },
+)

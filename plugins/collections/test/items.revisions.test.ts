@@ -1,7 +1,9 @@
 // Revisions, reverting, and the activity log over HTTP on both dialects, with permissions.
+
+import type { Activity } from '@backlex/activity'
 import { dialects } from '@backlex/test-utils'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Activity, Revision } from '../src/index.js'
+import type { Revision } from '../src/index.js'
 import { ADMIN, codeOf, type ItemsApp, startItemsApp } from './items-helpers/app.js'
 import { createBlog, seedBlog } from './items-helpers/blog.js'
 

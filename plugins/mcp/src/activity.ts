@@ -1,7 +1,7 @@
-// Records each tools/call in the activity log of @backlex/collections (action `mcp.call`), or in
+// Records each tools/call in the activity log of @backlex/activity (action `mcp.call`), or in
 // the server log when it is not installed. Never blocks or fails the call: the write runs after
 // the result is handed back, and a failed write is only logged.
-import type { ActivityLogService } from '@backlex/collections/contract'
+import type { ActivityLogService } from '@backlex/activity/contract'
 import { defineService } from '@backlex/kernel'
 import type { McpCaller } from './caller.js'
 import type { McpEndpoint } from './guards.js'

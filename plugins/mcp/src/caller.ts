@@ -12,7 +12,7 @@ export interface McpCaller {
   endpoint: McpEndpoint
   kernel: KernelHandle
   logger: LoggerAdapter
-  /** Records the call: in the activity log of @backlex/collections when installed, else `logger`. */
+  /** Records the call: in the activity log of @backlex/activity when installed, else `logger`. */
   activity: McpActivity
   /** The Collections service of @backlex/collections, when installed: schemas as resources. */
   collections: CollectionsService | undefined

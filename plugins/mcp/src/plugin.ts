@@ -14,7 +14,7 @@ const DEFAULT_INSTRUCTIONS =
  * An MCP server over every kernel tool: `POST /mcp` for workspace agents (every tool but admin
  * tools) and `POST /api/admin/mcp` for admins (every tool). Callers authenticate with an API key
  * or a session; each call runs as that principal, inside the key's MCP guards, and is recorded
- * as an `mcp.call` entry of the activity log when `@backlex/collections` is installed.
+ * as an `mcp.call` entry of the activity log when `@backlex/activity` is installed.
  * @example
  * import { mcp } from '@backlex/mcp'
  * defineConfig({ plugins: [auth(), permissions(), collections(), mcp()] })
@@ -28,7 +28,7 @@ export const mcp = definePlugin({
   options: mcpOptions,
   register(ctx, options) {
     // Entries still being written when the kernel stops are awaited before the database closes
-    // (this plugin boots after collections, so it stops first).
+    // (this plugin boots after @backlex/activity, so it stops first).
     ctx.provide(McpActivity, (boot) => createMcpActivity(boot.use(ActivityLog)), {
       stop: (activity) => activity.settled(),
     })

@@ -1,7 +1,8 @@
-// With @backlex/collections installed every tools/call is an `mcp.call` entry of the one activity
+// With @backlex/activity installed every tools/call is an `mcp.call` entry of the one activity
 // log (GET /api/activity), without its arguments; item writes through the items tools add their
 // own item.* entries; a failed log write never fails the call. Both dialects, over real HTTP.
-import { type Activity as ActivityEntry, collections } from '@backlex/collections'
+import { type Activity as ActivityEntry, activity } from '@backlex/activity'
+import { collections } from '@backlex/collections'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -42,7 +43,7 @@ describe.each(dialectsUnderTest)('MCP calls in the activity log on $dialect', (d
     e.action === 'mcp.call' && e.apiKeyId === keyId
 
   beforeAll(async () => {
-    t = await startMcpServer(await dialect.create(), [collections()])
+    t = await startMcpServer(await dialect.create(), [activity(), collections()])
     adminKey = await t.createKey(t.admin)
     const created = await t.rest(
       'POST',

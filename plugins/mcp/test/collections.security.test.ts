@@ -2,6 +2,7 @@
 // the SDK client, on both dialects: a list whose rows query fails after its counts started leaves
 // no unhandled rejection; deep filters in items.list and items.bulk_update are refused; the
 // collections tools and resources show a non-admin only what its rules let it read.
+import { activity } from '@backlex/activity'
 import { collections } from '@backlex/collections'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { sql } from 'kysely'
@@ -40,7 +41,7 @@ describe.each(dialectsUnderTest)('MCP security on $dialect', (dialect) => {
     (await t.rest('GET', '/api/items/articles?sort=id', undefined, t.admin.token)).body
 
   beforeAll(async () => {
-    t = await startMcpServer(await dialect.create(), [collections()])
+    t = await startMcpServer(await dialect.create(), [activity(), collections()])
     const asAdmin = (method: string, path: string, body: unknown) =>
       t.rest(method, path, body, t.admin.token)
     await ok(

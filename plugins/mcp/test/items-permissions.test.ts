@@ -2,6 +2,7 @@
 // held against REST for the same API key: a key of a limited role (a row filter and field limits)
 // never gets a row or field REST would hide, hidden rows answer like missing ones, and writes
 // outside its rules are tool errors that write nothing. Both dialects.
+import { activity } from '@backlex/activity'
 import { collections } from '@backlex/collections'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -44,7 +45,7 @@ describe.each(dialectsUnderTest)('items and collections tools, as REST, on $dial
     (await t.rest('GET', '/api/items/articles?sort=id&limit=-1', undefined, t.admin.token)).body
 
   beforeAll(async () => {
-    t = await startMcpServer(await dialect.create(), [collections()])
+    t = await startMcpServer(await dialect.create(), [activity(), collections()])
     const asAdmin = (method: string, path: string, body: unknown) =>
       t.rest(method, path, body, t.admin.token)
     await ok(

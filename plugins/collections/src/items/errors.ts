@@ -1,6 +1,6 @@
 // Every way the items half of @backlex/collections can fail, in one place. Codes are stable;
 // messages may change. Filters reuse the permissions DSL's INVALID_FILTER; an unknown collection
-// is the schema's COLLECTION_NOT_FOUND (../errors.ts), revisions fail with ../activity/errors.ts.
+// is the schema's COLLECTION_NOT_FOUND (../errors.ts), revisions fail with ../revisions/errors.ts.
 import { BacklexError, KernelErrors } from '@backlex/kernel'
 import { PermissionsErrors } from '@backlex/permissions'
 

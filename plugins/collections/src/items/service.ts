@@ -2,7 +2,6 @@
 // schema change) and runs reads, writes and the audit trail as a given caller.
 import type { ClockAdapter, DatabaseAdapter, EventBus, EventMeta } from '@backlex/kernel'
 import type { PermissionsService } from '@backlex/permissions'
-import { listActivity, listRevisions, revertChanges } from '../activity/read.js'
 import type {
   BatchSelection,
   CollectionsService,
@@ -10,6 +9,8 @@ import type {
   ItemsRuntime,
   ItemsShape as Shape,
 } from '../contract.js'
+import type { ItemsActivityLog } from '../revisions/log.js'
+import { listRevisions, revertChanges } from '../revisions/read.js'
 import { ItemsErrors } from './errors.js'
 import { parseKey, parseKeys } from './model/keys.js'
 import { buildWorkspaceSchema, type WorkspaceSchema } from './model/model.js'
@@ -32,6 +33,8 @@ export interface ItemsDeps {
   collections: CollectionsService
   clock: ClockAdapter
   events: EventBus
+  /** The activity log (@backlex/activity), when installed: writes record `item.*` entries in it. */
+  activity?: ItemsActivityLog | undefined
 }
 
 /**
@@ -43,7 +46,7 @@ export interface ItemsDeps {
  * }, itemsOptions.parse({})))
  */
 export function createItemsRuntime(deps: ItemsDeps, options: ItemsOptions): ItemsRuntime {
-  const { database, permissions, collections, clock, events } = deps
+  const { database, permissions, collections, clock, events, activity } = deps
   const { db, dialect } = database
   const schemas = new Map<string, Promise<WorkspaceSchema>>()
   collections.onChange(({ workspace }) => {
@@ -90,6 +93,7 @@ export function createItemsRuntime(deps: ItemsDeps, options: ItemsOptions): Item
       events,
       meta,
       actor: caller,
+      activity,
       now: () => clock.now(),
       transactions: database.capabilities.transactions,
       maxBatch: options.maxBatchSize,
@@ -193,7 +197,7 @@ export function createItemsRuntime(deps: ItemsDeps, options: ItemsOptions): Item
       return deleteItems(writer(caller), s, slug, selectionOf(s, slug, selection))
     },
     async revisions(caller, slug, key, page) {
-      return listRevisions(db, await scope(caller), slug, key, page)
+      return listRevisions(db, activity, await scope(caller), slug, key, page)
     },
     async revert(caller, revision, shape) {
       const s = await scope(caller)
@@ -206,9 +210,6 @@ export function createItemsRuntime(deps: ItemsDeps, options: ItemsOptions): Item
         await s.access(slug, 'update')
       }
       return (await readBack(s, slug, [key], shape))[0] ?? {}
-    },
-    async activity(caller, query) {
-      return listActivity(db, await scope(caller), query)
     },
   }
   return runtime

@@ -1,6 +1,8 @@
 // Test harness for the items API: a real kernel on a real database (SQLite file or PostgreSQL
 // schema) with permissions and collections, a principal resolver reading a test header, a query
 // counter on the Database (a Kysely plugin), and a fixed clock.
+
+import { activity } from '@backlex/activity'
 import {
   type Backlex,
   createBacklex,
@@ -86,6 +88,8 @@ export async function startItemsApp(
         databasePlugin,
         testPrincipals(),
         permissions(),
+        // The activity log, so item writes record `item.*` entries and revisions show them.
+        activity(),
         options.plugin ?? collections(options.collections),
         ...(options.extra ?? []),
       ],

@@ -2,12 +2,13 @@
 // permission validation check and the answer for keys the caller may not change.
 import type { EventBus, EventMeta } from '@backlex/kernel'
 import { type Expression, sql } from 'kysely'
-import type { Actor } from '../../activity/record.js'
 import {
   type ItemsChangedEvent,
   ItemsCommitting,
   type ItemsCommittingPayload,
 } from '../../contract.js'
+import type { ItemsActivityLog } from '../../revisions/log.js'
+import type { Actor } from '../../revisions/record.js'
 import type { CollectionAccess } from '../access.js'
 import { ItemsErrors } from '../errors.js'
 import type { CollectionModel } from '../model/model.js'
@@ -19,6 +20,8 @@ export interface WriteContext extends ReadContext {
   events: EventBus
   meta: EventMeta
   actor: Actor
+  /** The activity log, when @backlex/activity is installed: `item.*` entries go there. */
+  activity: ItemsActivityLog | undefined
   now: () => Date
   /** False on databases without interactive transactions (D1): writes are then not atomic. */
   transactions: boolean

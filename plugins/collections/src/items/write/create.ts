@@ -1,8 +1,8 @@
 // Creating items: one object or a batch, all or nothing, with presets, type checks, the
 // permission's validation, `items.create` hooks, and an activity + revision row per item.
 import { sql } from 'kysely'
-import { recordChanges } from '../../activity/record.js'
 import { ItemsCreate, ItemsCreated } from '../../contract.js'
+import { recordChanges } from '../../revisions/record.js'
 import { ItemsErrors } from '../errors.js'
 import type { CollectionModel } from '../model/model.js'
 import type { Db, Item } from '../read/select.js'
@@ -83,6 +83,7 @@ export async function createItems(
     const after = rows.map((r) => decodeRow(model, r))
     await recordChanges(
       db,
+      ctx.activity,
       ctx.dialect,
       ctx.actor,
       slug,

@@ -1,8 +1,8 @@
 // Deleting items: by keys or by a query, all or nothing, within the caller's delete filter, with
 // `items.delete` hooks and an activity + revision row (the values before) per item.
 import { sql } from 'kysely'
-import { recordChanges } from '../../activity/record.js'
 import { ItemsDelete, ItemsDeleted } from '../../contract.js'
+import { recordChanges } from '../../revisions/record.js'
 import type { Db } from '../read/select.js'
 import type { ItemsScope } from '../scope.js'
 import {
@@ -54,6 +54,7 @@ export async function deleteItems(
     const before = deleted.map((k) => byKey.get(String(k)) ?? {})
     await recordChanges(
       db,
+      ctx.activity,
       ctx.dialect,
       ctx.actor,
       slug,

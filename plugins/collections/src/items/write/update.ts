@@ -2,8 +2,8 @@
 // field rules, with `items.update` hooks, validation, and activity + revisions per item.
 import { type FilterNode, prepareFilter } from '@backlex/permissions'
 import { type Expression, sql } from 'kysely'
-import { recordChanges } from '../../activity/record.js'
 import { ItemsUpdate, ItemsUpdated } from '../../contract.js'
+import { recordChanges } from '../../revisions/record.js'
 import type { CollectionAccess } from '../access.js'
 import { ItemsErrors } from '../errors.js'
 import { searchFilter, userFilter } from '../read/filter.js'
@@ -133,6 +133,7 @@ export async function updateItems(
     const after = changed.map((k) => byKey.get(String(k)) ?? {})
     await recordChanges(
       db,
+      ctx.activity,
       ctx.dialect,
       ctx.actor,
       slug,

@@ -1,33 +1,16 @@
-// /api/revisions and /api/activity: an item's history, reverting to a revision, and the log.
+// /api/revisions: an item's history and reverting to a revision. (GET /api/activity is
+// @backlex/activity's.)
 import { defineRoute, type RouteDefinition } from '@backlex/kernel'
 import { z } from 'zod'
 import { Items } from '../contract.js'
 import { callerOf } from '../items/routes.js'
-import { ACTIVITY_ACTION } from './service.js'
+import { revisionActivity } from './log.js'
 
 const tags = ['items']
 const page = {
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Entries (default 100)'),
   offset: z.coerce.number().int().min(0).default(0).describe('Entries to skip'),
 }
-const activity = z.object({
-  id: z.string(),
-  action: z
-    .string()
-    .describe('Dot-namespaced: item.create, item.update, item.delete, mcp.call, ...'),
-  collection: z.string().nullable().describe('null when the entry is about no collection'),
-  item: z.string().nullable().describe('null when the entry is about no item'),
-  principalType: z.string(),
-  userId: z.string().nullable(),
-  apiKeyId: z.string().nullable(),
-  clientAddress: z.string().nullable(),
-  requestId: z.string().nullable(),
-  detail: z
-    .record(z.string(), z.unknown())
-    .nullable()
-    .describe('What the writer added (e.g. tool, endpoint, ok, error, durationMs of mcp.call)'),
-  createdAt: z.string(),
-})
 const values = z.record(z.string(), z.unknown()).nullable()
 const revision = z.object({
   id: z.string(),
@@ -35,12 +18,14 @@ const revision = z.object({
   item: z.string(),
   data: values.describe('The item after the change (before it, for a delete)'),
   delta: values.describe('What the change wrote; null for a delete'),
-  activity,
+  activity: revisionActivity
+    .nullable()
+    .describe("The change's activity entry; null where @backlex/activity is not installed"),
   createdAt: z.string(),
 })
 
-/** Routes of the audit trail: revisions, revert and the activity log. */
-export const activityRoutes: RouteDefinition[] = [
+/** Routes of revisions: an item's history and revert. */
+export const revisionRoutes: RouteDefinition[] = [
   defineRoute({
     method: 'get',
     path: '/revisions/:collection/:id',
@@ -65,27 +50,6 @@ export const activityRoutes: RouteDefinition[] = [
     response: z.object({ data: z.record(z.string(), z.unknown()) }),
     handler: async ({ ctx, params }) => ({
       data: await ctx.use(Items).revert(callerOf(ctx), params.id),
-    }),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/activity',
-    summary: 'The activity log, newest first (admins: everything; others: their own)',
-    tags,
-    query: z.object({
-      ...page,
-      collection: z.string().min(1).max(128).optional(),
-      item: z.string().min(1).max(255).optional(),
-      action: z
-        .string()
-        .max(64)
-        .regex(ACTIVITY_ACTION, 'a dot-namespaced action, e.g. item.update or mcp.call')
-        .optional()
-        .describe('Only entries of this action, e.g. item.update or mcp.call'),
-    }),
-    response: z.object({ data: z.array(activity) }),
-    handler: async ({ ctx, query }) => ({
-      data: await ctx.use(Items).activity(callerOf(ctx), query),
     }),
   }),
 ]

@@ -1,8 +1,10 @@
-// Writes the activity and revision rows of a change, inside the change's transaction: two
-// inserts whatever the number of items. `activityRow` is shared with the ActivityLog service.
+// Writes the revisions of a change, and its `item.*` activity entries through the ActivityLog
+// service when @backlex/activity is installed, inside the change's transaction: two inserts per
+// 500 items whatever their number.
 import type { Principal, SqlDialect } from '@backlex/kernel'
 import type { Db, Item } from '../items/read/select.js'
-import { ACTIVITY_TABLE, REVISIONS_TABLE } from './migrations.js'
+import type { ItemsActivityLog } from './log.js'
+import { REVISIONS_TABLE } from './migrations.js'
 
 /** What an item write was; logged as `item.<action>`. */
 export type ActivityAction = 'create' | 'update' | 'delete'
@@ -24,7 +26,7 @@ export interface RecordedChange {
 }
 
 /** Rows per statement: keeps bound parameters far below both databases' limits. */
-export const ROWS_PER_INSERT = 500
+const ROWS_PER_INSERT = 500
 
 let lastMs = 0
 let sequence = 0
@@ -54,84 +56,53 @@ export function sortableId(now: number): string {
 
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
 
-/** What one activity row says besides who made it. */
-export interface ActivityFacts {
-  action: string
-  /** '' when the entry is about no collection (see the 0101 migration). */
-  collection: string
-  /** '' when the entry is about no item. */
-  item: string
-  detail: Record<string, unknown> | null
-}
-
 /**
- * One row of `backlex_collections_activity`, ready to insert.
+ * Records one `item.<action>` activity entry (when `log` is given) and one revision row per
+ * changed item, through `db` (the write's transaction), so they commit or roll back with it.
  * @example
- * activityRow(sortableId(ms), actor, { action: 'mcp.call', collection: '', item: '', detail }, at)
- */
-export function activityRow(id: string, actor: Actor, facts: ActivityFacts, at: Date | string) {
-  const { principal } = actor
-  return {
-    id,
-    workspace: actor.workspace,
-    action: facts.action,
-    collection: facts.collection,
-    item: facts.item,
-    principal_type: principal.type,
-    user_id: principal.userId,
-    api_key_id: principal.type === 'apiKey' ? principal.id : null,
-    client_address: actor.clientAddress ?? null,
-    request_id: actor.requestId ?? null,
-    detail: json(facts.detail),
-    created_at: at,
-  }
-}
-
-/**
- * Inserts one activity row (`item.create`, `item.update` or `item.delete`) and one revision row
- * per changed item.
- * @example
- * await recordChanges(trx, 'sqlite', actor, 'articles', 'update', [{ key: 1, data: after, delta: { title: 'x' } }], now)
+ * await recordChanges(trx, log, 'sqlite', actor, 'articles', 'update', [{ key: 1, data: after, delta: { title: 'x' } }], now)
  */
 export async function recordChanges(
   db: Db,
+  log: ItemsActivityLog | undefined,
   dialect: SqlDialect,
   actor: Actor,
   collection: string,
   action: ActivityAction,
   changes: readonly RecordedChange[],
   now: Date,
-): Promise<string[]> {
-  if (changes.length === 0) return []
+): Promise<void> {
+  if (changes.length === 0) return
+  const activityIds = log
+    ? await log.record(
+        changes.map((change) => ({
+          workspace: actor.workspace,
+          action: `item.${action}`,
+          principal: actor.principal,
+          requestId: actor.requestId,
+          clientAddress: actor.clientAddress,
+          collection,
+          item: String(change.key),
+        })),
+        { db, at: now, itemWrites: true },
+      )
+    : []
   const at = dialect === 'postgres' ? now : now.toISOString()
   const ms = now.getTime()
-  const activity = changes.map((change) =>
-    activityRow(
-      sortableId(ms),
-      actor,
-      { action: `item.${action}`, collection, item: String(change.key), detail: null },
-      at,
-    ),
-  )
   const revisions = changes.map((change, i) => ({
     id: sortableId(ms),
     workspace: actor.workspace,
     collection,
     item: String(change.key),
-    activity_id: activity[i]?.id,
+    activity_id: activityIds[i] ?? null,
     data: json(change.data),
     delta: json(change.delta),
     created_at: at,
   }))
-  for (let i = 0; i < changes.length; i += ROWS_PER_INSERT) {
-    await db
-      .insertInto(ACTIVITY_TABLE)
-      .values(activity.slice(i, i + ROWS_PER_INSERT))
-      .execute()
+  for (let i = 0; i < revisions.length; i += ROWS_PER_INSERT) {
     await db
       .insertInto(REVISIONS_TABLE)
       .values(revisions.slice(i, i + ROWS_PER_INSERT))
       .execute()
   }
-  return activity.map((a) => a.id)
 }

@@ -1,0 +1,18 @@
+import {
+  type ActivityLogService,
+  ActivityLog as ActivityLogToken,
+} from '@backlex/activity/contract'
+import { describe, expect, it } from 'vitest'
+import { ActivityLog } from './integrations.js'
+import type { ItemsActivityLog } from './revisions/log.js'
+
+describe('optional integrations', () => {
+  it('refer to the token @backlex/activity publishes', () => {
+    expect(ActivityLog.id).toBe(ActivityLogToken.id)
+  })
+
+  it('use the activity log through a port its service satisfies (checked by tsc)', () => {
+    const fits = (log: ActivityLogService): ItemsActivityLog => log
+    expect(typeof fits).toBe('function')
+  })
+})
