@@ -1,18 +1,21 @@
 // The server side of the fan-out bench, run as its own process: `node --expose-gc server.ts
 // backlex|baseline`. Prints `{"url": ...}` once listening. POST /bench/write makes one write;
 // GET /bench/stats answers the process's memory after a full GC.
-//   backlex:  serve() with SQLite, permissions and realtime; a write is what collections does:
-//             an `items.committing` hook in a transaction (logged), then `items.created` after
-//             commit (sent through PubSub, matched per subscriber in process).
+//   backlex:  serve() with SQLite, permissions, collections (the `articles` collection, and the
+//             query language subscriptions are read with) and realtime; a write is what
+//             collections does: an `items.committing` hook in a transaction (logged), then
+//             `items.created` after commit (sent through PubSub, matched per subscriber in
+//             process), without the row insert itself.
 //   baseline: a bare node:http SSE server: hand-written predicates, one frame per match.
 import { mkdtempSync } from 'node:fs'
 import { createServer, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ItemsCommitting, ItemsCreated } from '@backlex/collections/contract'
+import { collections } from '@backlex/collections'
+import { Collections, ItemsCommitting, ItemsCreated } from '@backlex/collections/contract'
 import { Database, defineConfig, definePlugin, defineRoute, systemPrincipal } from '@backlex/kernel'
 import { serve } from '@backlex/node'
-import { CollectionSchemas, Permissions, permissions } from '@backlex/permissions'
+import { Permissions, permissions } from '@backlex/permissions'
 import { realtime } from '@backlex/realtime'
 import { sqlite } from '@backlex/sqlite'
 
@@ -35,20 +38,8 @@ type Row = {
 const bench = definePlugin({
   name: '@backlex/bench-realtime',
   version: '0.0.0',
-  requires: [Permissions, Database],
+  requires: [Permissions, Database, Collections],
   register(ctx) {
-    ctx.contribute(CollectionSchemas, (_workspace, collection) =>
-      collection === 'articles'
-        ? {
-            schema: {
-              id: { type: 'integer' },
-              title: { type: 'string' },
-              owner: { type: 'string' },
-              views: { type: 'integer' },
-            },
-          }
-        : undefined,
-    )
     ctx.route(
       defineRoute({
         method: 'post',
@@ -80,6 +71,14 @@ const bench = definePlugin({
     )
   },
   async boot(ctx) {
+    await ctx.use(Collections).create('main', {
+      slug: 'articles',
+      fields: [
+        { name: 'title', type: 'string' },
+        { name: 'owner', type: 'string' },
+        { name: 'views', type: 'integer' },
+      ],
+    })
     await ctx.use(Permissions).create('main', {
       role: 'public',
       collection: 'articles',
@@ -96,6 +95,7 @@ async function startBacklex(): Promise<string> {
       plugins: [
         sqlite({ filename: join(dir, 'bench.sqlite') }),
         permissions(),
+        collections(),
         realtime(),
         bench(),
       ],

@@ -388,6 +388,8 @@ export class EventStream {
   }
 
   private wake(open: boolean): void {
+    // Called on every pull: nothing to allocate when no producer waits (the usual case).
+    if (this.waiters.length === 0) return
     for (const resolve of this.waiters.splice(0)) resolve(open)
   }
 
