@@ -53,6 +53,7 @@ export {
   type RouteDefinition,
   type RouteInput,
 } from './http/route.js'
+export { sortableId } from './ids.js'
 export { type Backlex, createBacklex, KERNEL_PLUGIN, type KernelState } from './kernel.js'
 export {
   type MigrationResult,

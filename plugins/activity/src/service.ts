@@ -1,9 +1,8 @@
 // The ActivityLog service (`backlex.activity`): every plugin writes its entries (`item.update`,
 // `mcp.call`, `auth.login`, ...) into the one log that GET /api/activity reads.
-import type { ClockAdapter, SqlDialect } from '@backlex/kernel'
+import { type ClockAdapter, type SqlDialect, sortableId } from '@backlex/kernel'
 import type { ActivityDb, ActivityEntry, ActivityLogService } from './contract.js'
 import { activityRow, checkEntry } from './entry.js'
-import { sortableId } from './ids.js'
 import { ACTIVITY_TABLE } from './migrations.js'
 import { activityByIds, listActivity } from './read.js'
 

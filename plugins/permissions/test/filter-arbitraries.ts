@@ -5,7 +5,7 @@
 import type { Principal } from '@backlex/kernel'
 import fc from 'fast-check'
 import type { FilterSchema, FilterVariables } from '../src/filter/index.js'
-import { resolveVariables } from '../src/filter/index.js'
+import { OPERATOR_GROUPS, resolveVariables } from '../src/filter/index.js'
 
 export const schema = {
   s: { type: 'string' },
@@ -286,22 +286,9 @@ function valueFor(field: Field): fc.Arbitrary<unknown> {
   }
 }
 
-const COMPARE = ['_eq', '_neq', '_lt', '_lte', '_gt', '_gte'] as const
-const FLAGS = ['_null', '_nnull', '_empty', '_nempty'] as const
-const TEXT_OPERATORS = [
-  '_contains',
-  '_ncontains',
-  '_icontains',
-  '_nicontains',
-  '_starts_with',
-  '_nstarts_with',
-  '_istarts_with',
-  '_nistarts_with',
-  '_ends_with',
-  '_nends_with',
-  '_iends_with',
-  '_niends_with',
-] as const
+const COMPARE = [...OPERATOR_GROUPS.compare, ...OPERATOR_GROUPS.order] as const
+const FLAGS = OPERATOR_GROUPS.flags
+const TEXT_OPERATORS = OPERATOR_GROUPS.text
 
 function operatorEntry(field: Field): fc.Arbitrary<[string, unknown]> {
   const type = schema[field].type

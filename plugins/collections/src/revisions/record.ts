@@ -1,7 +1,7 @@
 // Writes the revisions of a change, and its `item.*` activity entries through the ActivityLog
 // service when @backlex/activity is installed, inside the change's transaction: two inserts per
 // 500 items whatever their number.
-import type { Principal, SqlDialect } from '@backlex/kernel'
+import { type Principal, type SqlDialect, sortableId } from '@backlex/kernel'
 import type { Db, Item } from '../items/read/select.js'
 import type { ItemsActivityLog } from './log.js'
 import { REVISIONS_TABLE } from './migrations.js'
@@ -27,32 +27,6 @@ export interface RecordedChange {
 
 /** Rows per statement: keeps bound parameters far below both databases' limits. */
 const ROWS_PER_INSERT = 500
-
-let lastMs = 0
-let sequence = 0
-
-/**
- * A UUID (version 7) that sorts by creation time, also within one millisecond on this process,
- * so revisions of an item list in the order they were written.
- */
-export function sortableId(now: number): string {
-  if (now <= lastMs) {
-    sequence++
-    if (sequence > 0xfff) {
-      lastMs++
-      sequence = 0
-    }
-  } else {
-    lastMs = now
-    sequence = 0
-  }
-  const random = crypto.getRandomValues(new Uint8Array(8))
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0')
-  const time = hex(lastMs, 12)
-  const tail = [...random].map((b) => hex(b, 2)).join('')
-  const variant = hex(0x8 | ((random[0] ?? 0) & 0x3), 1)
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(sequence, 3)}-${variant}${tail.slice(1, 4)}-${tail.slice(4, 16)}`
-}
 
 const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
 

@@ -3,38 +3,6 @@ import type { CanonicalValue, FieldType, FilterSchema } from './field-types.js'
 import type { DateFunction } from './functions.js'
 import type { VariableReference } from './variables.js'
 
-/** Operators that compare one field with values. */
-export const FIELD_OPERATORS = [
-  '_eq',
-  '_neq',
-  '_lt',
-  '_lte',
-  '_gt',
-  '_gte',
-  '_in',
-  '_nin',
-  '_null',
-  '_nnull',
-  '_contains',
-  '_ncontains',
-  '_icontains',
-  '_nicontains',
-  '_starts_with',
-  '_nstarts_with',
-  '_istarts_with',
-  '_nistarts_with',
-  '_ends_with',
-  '_nends_with',
-  '_iends_with',
-  '_niends_with',
-  '_between',
-  '_nbetween',
-  '_empty',
-  '_nempty',
-] as const
-
-export type FieldOperator = (typeof FIELD_OPERATORS)[number]
-
 /**
  * The field operators by kind: which of them a field accepts follows from its value domain
  * (the parser checks it; GraphQL builds its filter input types from these groups).
@@ -46,8 +14,6 @@ export const OPERATOR_GROUPS = {
   order: ['_lt', '_lte', '_gt', '_gte'],
   /** A list of values. */
   list: ['_in', '_nin'],
-  /** Two values, inclusive. */
-  range: ['_between', '_nbetween'],
   /** Take `true` (or any value): null and empty checks, on every domain. */
   flags: ['_null', '_nnull', '_empty', '_nempty'],
   /** Substrings, case-sensitive or (`_i...`) folded: text and uuids. */
@@ -65,7 +31,21 @@ export const OPERATOR_GROUPS = {
     '_iends_with',
     '_niends_with',
   ],
-} as const satisfies Record<string, readonly FieldOperator[]>
+  /** Two values, inclusive. */
+  range: ['_between', '_nbetween'],
+} as const
+
+/** Operators that compare one field with values: every group's. */
+export const FIELD_OPERATORS = [
+  ...OPERATOR_GROUPS.compare,
+  ...OPERATOR_GROUPS.order,
+  ...OPERATOR_GROUPS.list,
+  ...OPERATOR_GROUPS.flags,
+  ...OPERATOR_GROUPS.text,
+  ...OPERATOR_GROUPS.range,
+] as const
+
+export type FieldOperator = (typeof FIELD_OPERATORS)[number]
 
 /** `_and` / `_or` combine filters; `_some` / `_none` quantify over related rows. */
 export const LOGICAL_OPERATORS = ['_and', '_or'] as const

@@ -1,10 +1,11 @@
-// Ids of activity entries: UUIDs (version 7) that sort by creation time.
+// Ids that sort by creation time: UUIDs version 7 (RFC 9562) with a per-process sequence, so ids
+// made within one millisecond still sort in the order they were made. Web Crypto only.
 let lastMs = 0
 let sequence = 0
 
 /**
- * A UUID (version 7) that sorts by creation time, also within one millisecond on this process,
- * so entries list in the order they were written.
+ * A UUID (version 7) that sorts by creation time, also within one millisecond on this process
+ * (activity entries, revisions: anything listed in the order it was written).
  * @example
  * sortableId(Date.now()) // '0190f3c2-5a1b-7000-8d3e-...'
  */
