@@ -233,7 +233,8 @@ export class EventStream {
   private ending = false
   private closed = false
   private readonly ends: (() => void)[] = []
-  private readonly waiters: ((open: boolean) => void)[] = []
+  /** Producers waiting in ready(); made on first use (most streams never have one). */
+  private waiters: ((open: boolean) => void)[] | undefined
   private pulls = 0
   private stalled = 0
 
@@ -296,7 +297,10 @@ export class EventStream {
   ready(): Promise<boolean> {
     if (!this.isOpen) return Promise.resolve(false)
     if (this.backlog.length === 0 && !this.backlog.holding) return Promise.resolve(true)
-    return new Promise((resolve) => this.waiters.push(resolve))
+    return new Promise((resolve) => {
+      this.waiters ??= []
+      this.waiters.push(resolve)
+    })
   }
 
   /**
@@ -389,8 +393,10 @@ export class EventStream {
 
   private wake(open: boolean): void {
     // Called on every pull: nothing to allocate when no producer waits (the usual case).
-    if (this.waiters.length === 0) return
-    for (const resolve of this.waiters.splice(0)) resolve(open)
+    const waiters = this.waiters
+    if (waiters === undefined || waiters.length === 0) return
+    this.waiters = undefined
+    for (const resolve of waiters) resolve(open)
   }
 
   private notifyEnd(): void {

@@ -16,9 +16,19 @@ export interface SseConnectionOptions {
   retryMs: number
 }
 
-const SLOW_END: StreamEnd = {
+// Encoded once and shared by every stream: a frame per connection would cost each one its bytes.
+const SLOW_FRAME = encodeEvent('end', {
   code: StreamEndCodes.SLOW_CONSUMER,
   message: 'The connection fell too far behind; reconnect to resume from the last event.',
+} satisfies StreamEnd)
+const retryFrames = new Map<number, Frame>()
+const retryFrameOf = (ms: number): Frame => {
+  let frame = retryFrames.get(ms)
+  if (!frame) {
+    frame = retryFrame(ms)
+    retryFrames.set(ms, frame)
+  }
+  return frame
 }
 
 /** A live stream; see EventStream for holding, backpressure and slow readers. */
@@ -29,9 +39,9 @@ export class SseConnection implements StreamSink {
     this.stream = new EventStream({
       maxBufferBytes: options.maxBufferBytes,
       slowConsumerGraceMs: options.slowConsumerGraceMs,
-      firstFrame: retryFrame(options.retryMs),
+      firstFrame: retryFrameOf(options.retryMs),
       // The backlog is dropped: the client resumes from its last event through the log.
-      slowFrame: encodeEvent('end', SLOW_END),
+      slowFrame: SLOW_FRAME,
       headers,
     })
   }
