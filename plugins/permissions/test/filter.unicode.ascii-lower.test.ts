@@ -5,38 +5,11 @@
 import { DatabaseSync } from 'node:sqlite'
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import {
-  type FilterSchema,
-  foldReplacements,
-  parseFilter,
-  prepareFilter,
-  resolveVariables,
-} from '../src/filter/index.js'
+import { foldReplacements, parseFilter, prepareFilter } from '../src/filter/index.js'
+import { anonymousVariables, WORDS, wordSchema } from './unicode-words.js'
 
-const WORDS = [
-  'Zürich',
-  'ZÜRICH',
-  'café',
-  'CAFÉ crème',
-  'Straße',
-  'STRASSE',
-  'ΣΟΦΙΑ',
-  'σοφία',
-  'Москва',
-  'МОСКВА',
-  'İstanbul',
-  'plain ascii',
-  '\u01C5emal',
-  'ÅNGSTRÖM',
-]
-const schema: FilterSchema = { name: { type: 'string' } }
-const vars = resolveVariables({
-  type: 'anonymous',
-  id: null,
-  userId: null,
-  roles: [],
-  admin: false,
-})
+const schema = wordSchema
+const vars = anonymousVariables
 
 // Compiles only: the statements run on the plain connection below.
 // biome-ignore lint/suspicious/noExplicitAny: a table without a typed schema

@@ -4,37 +4,11 @@
 import { createBacklex, Database, type DatabaseAdapter, defineConfig } from '@backlex/kernel'
 import { dialects, silentLogger } from '@backlex/test-utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type FilterSchema,
-  parseFilter,
-  prepareFilter,
-  resolveVariables,
-} from '../src/filter/index.js'
+import { parseFilter, prepareFilter } from '../src/filter/index.js'
+import { anonymousVariables, WORDS, wordSchema } from './unicode-words.js'
 
-const WORDS = [
-  'Zürich',
-  'ZÜRICH',
-  'café',
-  'CAFÉ crème',
-  'Straße',
-  'STRASSE',
-  'ΣΟΦΙΑ',
-  'σοφία',
-  'Москва',
-  'МОСКВА',
-  'İstanbul',
-  'plain ascii',
-  // U+01C5, the title-case Dž: its lower case is U+01C6 (dž), as is U+01C4's (DŽ).
-  '\u01C5emal',
-]
-const schema: FilterSchema = { name: { type: 'string' } }
-const vars = resolveVariables({
-  type: 'anonymous',
-  id: null,
-  userId: null,
-  roles: [],
-  admin: false,
-})
+const schema = wordSchema
+const vars = anonymousVariables
 
 describe.each(dialects.filter((d) => d.available))(
   'Unicode case folding on $dialect',
